@@ -1,0 +1,103 @@
+# The workbook's top-level Makefile. The two set-up commands are
+#     make grade     install what is missing, build, grade labs/, print the score
+#     make test      the workbook's own tests
+# and `make help` lists the rest.
+
+include mk/flags.mk
+
+ROOT := $(CURDIR)
+BOOTSTRAP := tools/bootstrap.sh
+LAB_NAMES := isolation pagetable alloc
+SOLUTION_LABS := $(wildcard $(LAB_NAMES:%=solutions/%))
+STUDENT_LABS := $(wildcard $(LAB_NAMES:%=labs/%))
+OFFICIAL_LABS := $(wildcard $(LAB_NAMES:%=grader/official/%))
+EXPERIMENTS := $(wildcard experiments/Makefile experiments/*/Makefile)
+CHAPTERS := $(sort $(wildcard chapters/*.md))
+BOOK_OUT := book/out
+
+SUBMISSION ?= labs
+GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
+	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE))
+
+.PHONY: all help grade test skeletons book bench asan handout clean \
+	deps-grade deps-book deps-bench solutions-build labs-build experiments-build
+
+all: solutions-build labs-build experiments-build grader/grade
+
+help:
+	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
+	@echo "make test        the workbook's own tests (what CI runs)"
+	@echo "make book        book/out/workbook.{html,pdf,epub}"
+	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
+	@echo "make handout     build/handout/: the workbook without solutions/"
+	@echo "make bench       performance figures"
+	@echo "make asan        build and test the solutions with sanitizers"
+
+deps-grade:
+	@$(BOOTSTRAP) grade
+deps-book:
+	@$(BOOTSTRAP) grade book
+deps-bench:
+	@$(BOOTSTRAP) grade bench
+
+tools/skelgen: tools/skelgen.c mk/flags.mk | deps-grade
+	$(CC) $(CFLAGS) -o $@ $<
+
+grader/grade: $(wildcard grader/*.c grader/*.h) mk/flags.mk | deps-grade
+	$(MAKE) -C grader TOP=$(ROOT)
+
+# Our own code is built with -Werror; a student's labs/ without it.
+solutions-build: | deps-grade
+	@for lab in $(SOLUTION_LABS); do \
+		$(MAKE) -C $$lab TOP=$(ROOT) || exit 1; done
+
+labs-build: | deps-grade
+	@for lab in $(STUDENT_LABS); do \
+		$(MAKE) -C $$lab TOP=$(ROOT) WERROR= || exit 1; done
+
+experiments-build: | deps-grade
+	@for mk in $(EXPERIMENTS); do \
+		$(MAKE) -C $$(dirname $$mk) TOP=$(ROOT) || exit 1; done
+
+grade: grader/grade
+	grader/grade $(GRADE_FLAGS) $(SUBMISSION)
+
+test: all | deps-book
+	tests/run.sh
+	$(MAKE) book
+
+skeletons: tools/skelgen
+	@test -d solutions || { echo "make skeletons needs solutions/"; exit 1; }
+	@mkdir -p labs grader/official
+	@for lab in $(SOLUTION_LABS); do name=$$(basename $$lab); \
+		rm -rf labs/$$name grader/official/$$name && \
+		tools/skelgen $$lab labs/$$name && \
+		tools/skelgen $$lab grader/official/$$name || exit 1; \
+		echo "skeletons: labs/$$name and grader/official/$$name"; done
+
+book: all | deps-book
+	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
+	pandoc -d book/defaults.yaml $(CHAPTERS) --self-contained -o $(BOOK_OUT)/workbook.html
+	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.pdf
+	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.epub
+	@ls -l $(BOOK_OUT)/workbook.*
+
+bench: all | deps-bench
+	@for script in $(sort $(wildcard bench/*/run.sh)); do \
+		echo "== $$script"; $$script || exit 1; done
+
+asan: | deps-grade
+	@for lab in $(SOLUTION_LABS); do \
+		$(MAKE) -C $$lab TOP=$(ROOT) clean && \
+		$(MAKE) -C $$lab TOP=$(ROOT) SANITIZE="$(ASAN_FLAGS)" && \
+		(cd $$lab && ./run-tests) ; rc=$$?; \
+		$(MAKE) -C $$lab TOP=$(ROOT) clean; [ $$rc -eq 0 ] || exit 1; done
+
+handout:
+	tools/handout.sh build/handout
+
+clean:
+	$(MAKE) -C grader clean
+	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
+		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
+	rm -rf $(BOOK_OUT) build tools/skelgen

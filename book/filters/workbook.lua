@@ -1,0 +1,178 @@
+--[[
+workbook.lua: the book's pandoc filter. It makes every listing, every piece of
+command output and every figure in the book come from the real, tested files.
+
+  ```{.c include="solutions/alloc/mm.c" anchor="coalesce"}
+  ```
+      The lines between "ANCHOR: coalesce" and "ANCHOR_END: coalesce" in
+      that file. Marker lines (anchors, solution markers, //~ stubs) are
+      dropped, tabs become four spaces, and the common indent is removed.
+      Without anchor=, the whole file. If a solutions/ file is missing (the
+      student handout has no solutions), the labs/ file of the same name is
+      used instead.
+
+  ```{.console run="solutions/isolation/isolation-demo maps"}
+  ```
+      Runs the command from the workbook's root at build time and shows
+      "$ command" followed by what it printed.
+
+  ```{.dot caption="..."}     graphviz source, rendered to a PNG figure
+  ```{.gnuplot caption="..."} gnuplot script, rendered to a PNG figure
+
+  ::: myth                    a "myth" box (styled by the CSS; a quote in PDF)
+
+A missing file, a missing anchor, or a command that fails stops the build with
+a message naming the chapter's code block.
+]]
+
+local ROOT = os.getenv("WORKBOOK_ROOT") or "."
+local FIGURES = os.getenv("WORKBOOK_FIGURES") or "book/out/figures"
+local RUN_LINE_CAP = 60
+
+local function fail(msg)
+  error("workbook.lua: " .. msg, 0)
+end
+
+local function file_exists(path)
+  local f = io.open(path, "r")
+  if f then f:close() return true end
+  return false
+end
+
+local function read_file(rel)
+  local path = ROOT .. "/" .. rel
+  if not file_exists(path) then
+    local alt = rel:gsub("^solutions/", "labs/")
+    if alt ~= rel and file_exists(ROOT .. "/" .. alt) then
+      path = ROOT .. "/" .. alt
+    else
+      fail("include: no such file: " .. rel)
+    end
+  end
+  local f = io.open(path, "r")
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+local function is_marker(line)
+  return line:match("ANCHOR:") or line:match("ANCHOR_END:")
+      or line:match("BEGIN SOLUTION") or line:match("END SOLUTION")
+      or line:match("^%s*//~")
+end
+
+-- Returns the lines of text between the anchor's two markers.
+local function anchor_lines(text, rel, anchor)
+  local lines, inside, found, closed = {}, false, false, false
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    local name_open = line:match("ANCHOR:%s*([%w_%-%.]+)")
+    local name_close = line:match("ANCHOR_END:%s*([%w_%-%.]+)")
+    if anchor == nil then
+      table.insert(lines, line)
+    elseif name_open == anchor then
+      inside, found = true, true
+    elseif name_close == anchor then
+      inside, closed = false, true
+    elseif inside then
+      table.insert(lines, line)
+    end
+  end
+  if anchor ~= nil and not found then
+    fail("include: no anchor '" .. anchor .. "' in " .. rel)
+  end
+  if anchor ~= nil and not closed then
+    fail("include: anchor '" .. anchor .. "' in " .. rel .. " has no ANCHOR_END")
+  end
+  return lines
+end
+
+-- Drops marker lines, expands tabs and removes the common indent.
+local function tidy(lines)
+  local kept, indent = {}, math.huge
+  for _, line in ipairs(lines) do
+    if not is_marker(line) then
+      line = line:gsub("\t", "    ")
+      table.insert(kept, line)
+      if line:match("%S") then
+        indent = math.min(indent, #line:match("^ *"))
+      end
+    end
+  end
+  if indent == math.huge then indent = 0 end
+  for i, line in ipairs(kept) do kept[i] = line:sub(indent + 1) end
+  while #kept > 0 and not kept[#kept]:match("%S") do table.remove(kept) end
+  while #kept > 0 and not kept[1]:match("%S") do table.remove(kept, 1) end
+  return table.concat(kept, "\n")
+end
+
+local function run_command(cmd)
+  local pipe = io.popen("cd '" .. ROOT .. "' && (" .. cmd .. ") 2>&1", "r")
+  local out = pipe:read("a")
+  local ok, _, code = pipe:close()
+  if not ok then
+    fail("run: '" .. cmd .. "' exited with status " .. tostring(code) ..
+         "; its output was:\n" .. out)
+  end
+  local lines, n = {}, 0
+  for line in out:gmatch("([^\n]*)\n?") do
+    n = n + 1
+    if n <= RUN_LINE_CAP then table.insert(lines, line) end
+  end
+  while #lines > 0 and lines[#lines] == "" do table.remove(lines) end
+  if n > RUN_LINE_CAP then
+    table.insert(lines, "[... " .. (n - RUN_LINE_CAP) .. " more lines]")
+  end
+  return "$ " .. cmd .. "\n" .. table.concat(lines, "\n")
+end
+
+local function render_figure(block, tool)
+  os.execute("mkdir -p '" .. FIGURES .. "'")
+  local name = FIGURES .. "/" .. pandoc.utils.sha1(tool .. block.text) .. ".png"
+  if not file_exists(name) then
+    local cmd, input
+    if tool == "dot" then
+      cmd = "dot -Tpng -Gdpi=150 -o '" .. name .. "'"
+      input = block.text
+    else
+      cmd = "cd '" .. ROOT .. "' && gnuplot"
+      input = "set terminal pngcairo size 900,560 font 'DejaVu Sans,11'\n" ..
+              "set output '" .. name .. "'\n" .. block.text .. "\n"
+    end
+    local pipe = io.popen(cmd, "w")
+    pipe:write(input)
+    local ok = pipe:close()
+    if not ok or not file_exists(name) then
+      fail(tool .. ": could not render a figure; its source begins:\n" ..
+           block.text:sub(1, 200))
+    end
+  end
+  local caption = pandoc.read(block.attributes.caption or "").blocks
+  return pandoc.Para({
+    pandoc.Image(pandoc.utils.blocks_to_inlines(caption), name, "fig:")
+  })
+end
+
+function CodeBlock(block)
+  local attrs = block.attributes
+  if attrs.include then
+    local text = read_file(attrs.include)
+    block.text = tidy(anchor_lines(text, attrs.include, attrs.anchor))
+    attrs.include, attrs.anchor = nil, nil
+    return block
+  end
+  if attrs.run then
+    block.text = run_command(attrs.run)
+    attrs.run = nil
+    return block
+  end
+  if block.classes:includes("dot") then return render_figure(block, "dot") end
+  if block.classes:includes("gnuplot") then
+    return render_figure(block, "gnuplot")
+  end
+end
+
+function Div(div)
+  if div.classes:includes("myth") and FORMAT:match("latex") then
+    return pandoc.BlockQuote(div.content)
+  end
+end

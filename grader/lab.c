@@ -1,0 +1,382 @@
+/*
+ * lab.c: grades one lab of one submission. See lab.h.
+ *
+ *   1. Read the rubric from the grader's official copy of the lab.
+ *   2. Copy that official copy to a scratch folder, then the editable files
+ *      from the submission over it: nothing else of the submission is read.
+ *   3. Build it with make, without -Werror (warnings are shown, not marked).
+ *   4. Run each check of stages 1..N: Criterion tests through the harness's
+ *      report file, commands by exit status, Valgrind by its own logs.
+ */
+#include "lab.h"
+#include "proc.h"
+#include "tests.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+	BUILD_SECONDS = 300,
+	EDITABLE_FILE_CAP = 4 * 1024 * 1024,
+	PATH_CAP = 4096,
+	COMMAND_CAP = 8192,
+	EXIT_SKIP = 77, /* a `run` check's way of saying "skipped" */
+	VALGRIND_SLOWDOWN = 5,
+};
+
+static const char VALGRIND_BASE[] =
+	"valgrind --trace-children=yes --leak-check=full "
+	"--show-leak-kinds=definite --errors-for-leak-kinds=definite "
+	"--num-callers=12";
+
+const char *status_name(enum status s)
+{
+	static const char *const names[] = {
+		[STATUS_PASSED] = "passed",   [STATUS_FAILED] = "failed",
+		[STATUS_CRASHED] = "crashed", [STATUS_TIMEOUT] = "timeout",
+		[STATUS_SKIPPED] = "skipped",
+	};
+	return names[s];
+}
+
+/* Returns a single-quoted shell word for s, in buf. */
+static const char *shell_quote(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[n++] = '\'';
+	for (; *s != '\0' && n + 5 < cap; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Copies the last few lines of text (at most cap bytes) into out. */
+static void tail_lines(const char *text, int lines, char *out, size_t cap)
+{
+	size_t len = strlen(text);
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	size_t start = len;
+	while (start > 0 && lines > 0) {
+		start--;
+		if (text[start] == '\n')
+			lines--;
+	}
+	if (text[start] == '\n')
+		start++;
+	if (len - start >= cap)
+		start = len - (cap - 1);
+	snprintf(out, cap, "%.*s", (int)(len - start), text + start);
+}
+
+/* Copies the lines of text that contain needle (at most cap bytes). */
+static void grep_lines(const char *text, const char *needle, char *out,
+		       size_t cap)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *line = text; *line != '\0' && n + 1 < cap;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char copy[1024];
+		snprintf(copy, sizeof copy, "%.*s", (int)len, line);
+		if (strstr(copy, needle) != NULL)
+			n += (size_t)snprintf(out + n, cap - n, "%s\n", copy);
+		line += len + (end != NULL);
+	}
+	if (n >= cap)
+		out[cap - 1] = '\0';
+}
+
+/* Runs a command quietly; returns true if it exited with status 0. */
+static bool run_quiet(const char *command, int seconds)
+{
+	struct proc_limits lim = {.seconds = seconds};
+	struct proc_result res;
+	bool ok = proc_run(command, &lim, &res) == 0 && proc_succeeded(&res);
+	proc_result_free(&res);
+	return ok;
+}
+
+/*
+ * Copies one editable file from the submission into the scratch lab.
+ * Returns 0, or -1 with the reason in res->problem.
+ */
+static int take_editable(const char *from, const char *to,
+			 struct lab_result *res)
+{
+	struct stat st;
+	if (stat(from, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(res->problem, sizeof res->problem,
+			 "%s is missing or not a regular file", from);
+		return -1;
+	}
+	if (st.st_size > EDITABLE_FILE_CAP) {
+		snprintf(res->problem, sizeof res->problem,
+			 "%s is larger than %d MiB", from,
+			 EDITABLE_FILE_CAP / (1024 * 1024));
+		return -1;
+	}
+	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP];
+	snprintf(cmd, sizeof cmd, "cp %s %s", shell_quote(from, q1, sizeof q1),
+		 shell_quote(to, q2, sizeof q2));
+	if (!run_quiet(cmd, 30)) {
+		snprintf(res->problem, sizeof res->problem, "cannot copy %s",
+			 from);
+		return -1;
+	}
+	return 0;
+}
+
+/* Steps 2 and 3: the scratch copy and its build. Returns 0 if it built. */
+static int prepare_lab(const char *lab, const struct grade_options *opt,
+		       const char *dir, struct lab_result *res)
+{
+	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP], path[PATH_CAP];
+	snprintf(path, sizeof path, "%s/grader/official/%s", opt->root, lab);
+	snprintf(cmd, sizeof cmd, "cp -R %s %s",
+		 shell_quote(path, q1, sizeof q1), shell_quote(dir, q2, sizeof q2));
+	if (!run_quiet(cmd, 60)) {
+		snprintf(res->problem, sizeof res->problem,
+			 "grader error: cannot copy %s", path);
+		return -1;
+	}
+	for (size_t i = 0; i < res->rubric.nfiles; i++) {
+		char from[PATH_CAP], to[PATH_CAP];
+		snprintf(from, sizeof from, "%s/%s/%s", opt->submission, lab,
+			 res->rubric.files[i]);
+		snprintf(to, sizeof to, "%s/%s", dir, res->rubric.files[i]);
+		if (take_editable(from, to, res) != 0)
+			return -1;
+	}
+	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= 2>&1",
+		 shell_quote(opt->root, q1, sizeof q1));
+	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir};
+	struct proc_result build;
+	int rc = proc_run(cmd, &lim, &build);
+	grep_lines(build.output, "warning:", res->warnings,
+		   sizeof res->warnings);
+	if (rc != 0 || !proc_succeeded(&build)) {
+		char errors[OUTCOME_MESSAGE_CAP - 200], how[128];
+		grep_lines(build.output, "error", errors, sizeof errors);
+		if (errors[0] == '\0')
+			tail_lines(build.output, 12, errors, sizeof errors);
+		proc_describe(&build, BUILD_SECONDS, how, sizeof how);
+		snprintf(res->problem, sizeof res->problem,
+			 "the lab does not compile (make: %s):\n%s", how, errors);
+		rc = -1;
+	}
+	proc_result_free(&build);
+	return rc;
+}
+
+/* Fills the outcome of a `run` check. */
+static void grade_run(const struct check *c, const char *dir, int seconds,
+		      struct outcome *out)
+{
+	struct proc_limits lim = {.seconds = seconds, .dir = dir,
+				  .limit_memory = true};
+	struct proc_result res;
+	proc_run(c->command, &lim, &res);
+	char tail[OUTCOME_MESSAGE_CAP - 200], how[128];
+	int lines = res.exited && res.exit_code == EXIT_SKIP ? 1
+		    : res.flooded				   ? 2
+								   : 8;
+	tail_lines(res.output, lines, tail, sizeof tail);
+	proc_describe(&res, seconds, how, sizeof how);
+	if (proc_succeeded(&res)) {
+		out->status = STATUS_PASSED;
+	} else if (res.exited && res.exit_code == EXIT_SKIP) {
+		out->status = STATUS_SKIPPED;
+		snprintf(out->message, sizeof out->message, "%s", tail);
+	} else {
+		out->status = res.timed_out ? STATUS_TIMEOUT
+			      : res.signal  ? STATUS_CRASHED
+					    : STATUS_FAILED;
+		snprintf(out->message, sizeof out->message, "%s; it printed:\n%s",
+			 how, tail);
+	}
+	proc_result_free(&res);
+}
+
+/*
+ * Reads every vg.*.log in logdir: adds up the error counts and keeps the
+ * first error's description. Returns the number of logs with a summary.
+ */
+static int read_valgrind_logs(const char *logdir, long *errors, char *first,
+			      size_t cap)
+{
+	DIR *d = opendir(logdir);
+	int summaries = 0;
+	*errors = 0;
+	first[0] = '\0';
+	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+		if (strncmp(e->d_name, "vg.", 3) != 0)
+			continue;
+		char path[PATH_CAP], line[1024];
+		snprintf(path, sizeof path, "%s/%s", logdir, e->d_name);
+		FILE *f = fopen(path, "r");
+		bool in_error = false;
+		for (int n = 0; f != NULL && fgets(line, sizeof line, f) &&
+				n < 100000; n++) {
+			const char *body = strstr(line, "== ");
+			body = body ? body + 3 : line;
+			long count;
+			if (sscanf(body, "ERROR SUMMARY: %ld", &count) == 1) {
+				*errors += count;
+				summaries++;
+			} else if (first[0] == '\0' || in_error) {
+				/* an error report starts with an unindented line
+				 * after the preamble, and runs to a blank line */
+				bool blank = body[0] == '\n';
+				if (!in_error && !blank && body[0] != ' ' &&
+				    (strstr(body, "Invalid") ||
+				     strstr(body, "uninitialised") ||
+				     strstr(body, "definitely lost") ||
+				     strstr(body, "Mismatched") ||
+				     strstr(body, "overlap")))
+					in_error = true;
+				if (in_error && blank)
+					in_error = false;
+				else if (in_error)
+					strncat(first, body, cap - strlen(first) - 1);
+			}
+		}
+		if (f != NULL)
+			fclose(f);
+	}
+	if (d != NULL)
+		closedir(d);
+	return summaries;
+}
+
+/* Fills the outcome of a `valgrind` check. */
+static void grade_valgrind(const struct check *c, const char *dir,
+			   int seconds, struct outcome *out, size_t index)
+{
+	char logdir[PATH_CAP], cmd[COMMAND_CAP];
+	snprintf(logdir, sizeof logdir, "%s/.valgrind.%zu", dir, index);
+	mkdir(logdir, 0700);
+	snprintf(cmd, sizeof cmd, "%s --log-file=%s/vg.%%p.log %s %s", VALGRIND_BASE,
+		 logdir, c->vg_opts ? c->vg_opts : "", c->command);
+	int limit = seconds * VALGRIND_SLOWDOWN;
+	struct proc_limits lim = {.seconds = limit, .dir = dir};
+	struct proc_result res;
+	proc_run(cmd, &lim, &res);
+	long errors;
+	char first[OUTCOME_MESSAGE_CAP / 2], how[128];
+	int summaries = read_valgrind_logs(logdir, &errors, first, sizeof first);
+	proc_describe(&res, limit, how, sizeof how);
+	if (proc_succeeded(&res) && summaries > 0 && errors == 0) {
+		out->status = STATUS_PASSED;
+	} else if (summaries > 0 && errors > 0) {
+		out->status = STATUS_FAILED;
+		snprintf(out->message, sizeof out->message,
+			 "memcheck found %ld error(s); the first:\n%s", errors,
+			 first);
+	} else {
+		char tail[OUTCOME_MESSAGE_CAP / 2];
+		tail_lines(res.output, 8, tail, sizeof tail);
+		out->status = res.timed_out ? STATUS_TIMEOUT : STATUS_FAILED;
+		snprintf(out->message, sizeof out->message,
+			 "under valgrind: %s; it printed:\n%s", how, tail);
+	}
+	proc_result_free(&res);
+}
+
+/* The command a student types to rerun one check by hand. */
+static void make_rerun(const struct check *c, const char *lab,
+		       const char *submission, char *buf, size_t cap)
+{
+	char q[PATH_CAP];
+	switch (c->kind) {
+	case CHECK_TEST:
+		snprintf(buf, cap, "cd %s/%s && make && ./run-tests --filter %s",
+			 submission, lab, shell_quote(c->name, q, sizeof q));
+		break;
+	case CHECK_RUN:
+		snprintf(buf, cap, "cd %s/%s && make && %s", submission, lab,
+			 c->command);
+		break;
+	case CHECK_VALGRIND:
+		snprintf(buf, cap,
+			 "cd %s/%s && make && valgrind --leak-check=full %s %s",
+			 submission, lab, c->vg_opts ? c->vg_opts : "",
+			 c->command);
+		break;
+	}
+}
+
+static void finish_outcome(struct outcome *o)
+{
+	o->max_score = o->status == STATUS_SKIPPED ? 0 : o->check->points;
+	o->score = o->status == STATUS_PASSED ? o->check->points : 0;
+}
+
+/* Step 4: every check of the graded stages. */
+static void run_checks(const char *lab, const struct grade_options *opt,
+		       const char *dir, bool built, struct lab_result *res)
+{
+	int seconds = opt->timeout > 0 ? opt->timeout : res->rubric.timeout;
+	struct test_list tests = {0};
+	bool listed = built && tests_list(dir, seconds, &tests) == 0;
+	for (size_t i = 0; i < res->rubric.nchecks; i++) {
+		const struct check *c = &res->rubric.checks[i];
+		if (c->stage > res->max_stage)
+			continue;
+		struct outcome *o = &res->outcomes[res->noutcomes++];
+		*o = (struct outcome){.check = c, .status = STATUS_FAILED};
+		make_rerun(c, lab, opt->submission, o->rerun, sizeof o->rerun);
+		if (!built)
+			snprintf(o->message, sizeof o->message, "%s",
+				 res->problem);
+		else if (c->kind == CHECK_TEST && !listed)
+			tests_describe_list_failure(&tests, o);
+		else if (c->kind == CHECK_TEST)
+			tests_grade(c, dir, seconds, &tests, i, o);
+		else if (c->kind == CHECK_RUN)
+			grade_run(c, dir, seconds, o);
+		else
+			grade_valgrind(c, dir, seconds, o, i);
+		finish_outcome(o);
+		res->score += o->score;
+		res->max_score += o->max_score;
+	}
+	tests_free(&tests);
+}
+
+void lab_grade(const char *lab, const struct grade_options *opt,
+	       struct lab_result *res)
+{
+	*res = (struct lab_result){0};
+	snprintf(res->name, sizeof res->name, "%s", lab);
+	char rubric_path[PATH_CAP], dir[PATH_CAP];
+	snprintf(rubric_path, sizeof rubric_path, "%s/grader/official/%s/rubric",
+		 opt->root, lab);
+	if (rubric_load(&res->rubric, rubric_path, res->problem,
+			sizeof res->problem) != 0)
+		return;
+	res->rubric_ok = true;
+	res->max_stage = opt->stage > 0 && opt->stage < res->rubric.nstages
+				 ? opt->stage
+				 : res->rubric.nstages;
+	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, lab);
+	bool built = prepare_lab(lab, opt, dir, res) == 0;
+	run_checks(lab, opt, dir, built, res);
+}
+
+void lab_result_free(struct lab_result *res)
+{
+	rubric_free(&res->rubric);
+}

@@ -1,0 +1,63 @@
+/*
+ * lab.h: grading one lab of one submission.
+ *
+ * The lab is built in a scratch folder from the grader's official copy, with
+ * only the student-editable files taken from the submission; then each check
+ * of its rubric runs in a child process under limits (proc.h).
+ */
+#ifndef LAB_H
+#define LAB_H
+
+#include "rubric.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { OUTCOME_MESSAGE_CAP = 2048, OUTCOME_RERUN_CAP = 1024 };
+
+enum status {
+	STATUS_PASSED,
+	STATUS_FAILED,
+	STATUS_CRASHED,
+	STATUS_TIMEOUT,
+	STATUS_SKIPPED,
+};
+
+struct outcome {
+	const struct check *check;
+	enum status status;
+	int score;     /* points earned */
+	int max_score; /* points available: 0 when skipped */
+	char message[OUTCOME_MESSAGE_CAP];
+	char rerun[OUTCOME_RERUN_CAP]; /* the command that reruns the check */
+};
+
+struct lab_result {
+	char name[64];
+	struct rubric rubric;
+	bool rubric_ok;
+	int max_stage;        /* stages 1..max_stage were graded */
+	char problem[OUTCOME_MESSAGE_CAP]; /* lab-wide: missing file, no build */
+	char warnings[OUTCOME_MESSAGE_CAP]; /* compiler warnings, shown only */
+	struct outcome outcomes[RUBRIC_MAX_CHECKS];
+	size_t noutcomes;
+	int score, max_score;
+};
+
+struct grade_options {
+	const char *root;       /* the workbook: mk/, grader/official/ */
+	const char *submission; /* a folder shaped like labs/ */
+	const char *scratch;    /* an empty folder of the grader's own */
+	int stage;              /* grade stages 1..stage; 0 for all */
+	int timeout;            /* seconds per check; 0 for the rubric's */
+};
+
+/* Grades one lab; always fills res, whatever the submission does. */
+void lab_grade(const char *lab, const struct grade_options *opt,
+	       struct lab_result *res);
+
+void lab_result_free(struct lab_result *res);
+
+const char *status_name(enum status s);
+
+#endif

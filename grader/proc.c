@@ -1,0 +1,188 @@
+/*
+ * proc.c: a child process under limits. See proc.h.
+ *
+ * The child gets its own process group, so that on a timeout or a flood the
+ * whole group (the command and anything it forked) is killed at once. Its
+ * stdout and stderr go to one pipe, which the parent drains with poll(),
+ * keeping the first PROC_OUTPUT_KEEP bytes and counting the rest.
+ */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	FILE_SIZE_CAP = 256 * 1024 * 1024, /* largest file a check may write */
+	READ_CHUNK = 64 * 1024,
+	SHELL_SIGNAL_BASE = 128,
+	EXIT_NOT_FOUND = 127,
+};
+static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void set_limit(int resource, rlim_t value)
+{
+	struct rlimit rl = {.rlim_cur = value, .rlim_max = value};
+	setrlimit(resource, &rl);
+}
+
+/* In the child: limits, directory, output, environment; then exec. */
+static void child_exec(const char *command, const struct proc_limits *lim,
+		       int out_fd)
+{
+	setpgid(0, 0);
+	set_limit(RLIMIT_CORE, 0);
+	set_limit(RLIMIT_FSIZE, FILE_SIZE_CAP);
+	set_limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
+	if (lim->limit_memory)
+		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
+	signal(SIGPIPE, SIG_DFL);
+	int devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(out_fd, STDERR_FILENO);
+	if (lim->dir != NULL && chdir(lim->dir) != 0) {
+		fprintf(stderr, "grader: cannot enter %s: %s\n", lim->dir,
+			strerror(errno));
+		_exit(127);
+	}
+	/* a grader run inside a Criterion test must not make its own children
+	 * think they are Criterion's workers */
+	unsetenv("BXFI_MAP");
+	if (lim->report != NULL)
+		setenv("GRADER_REPORT", lim->report, 1);
+	else
+		unsetenv("GRADER_REPORT");
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	fprintf(stderr, "grader: cannot run /bin/sh: %s\n", strerror(errno));
+	_exit(127);
+}
+
+/* Appends what is readable on fd to res; returns false at end of file. */
+static bool drain(int fd, struct proc_result *res)
+{
+	char chunk[READ_CHUNK];
+	ssize_t n = read(fd, chunk, sizeof chunk);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	size_t room = PROC_OUTPUT_KEEP - res->output_len;
+	size_t keep = (size_t)n < room ? (size_t)n : room;
+	memcpy(res->output + res->output_len, chunk, keep);
+	res->output_len += keep;
+	res->output_total += (size_t)n;
+	return true;
+}
+
+/* In the parent: collects output until the pipe closes or a limit hits. */
+static void watch_child(pid_t pid, int fd, int seconds, struct proc_result *res)
+{
+	double deadline = now_seconds() + seconds;
+	bool open_pipe = true;
+	while (open_pipe) {
+		double left = deadline - now_seconds();
+		if (left <= 0) {
+			res->timed_out = true;
+			break;
+		}
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int ready = poll(&p, 1, (int)(left * 1000) + 1);
+		if (ready > 0)
+			open_pipe = drain(fd, res);
+		if (res->output_total > PROC_OUTPUT_FLOOD) {
+			res->flooded = true;
+			break;
+		}
+	}
+	kill(-pid, SIGKILL); /* the group: stragglers and forked children */
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && !res->timed_out && !res->flooded) {
+		res->exited = true;
+		res->exit_code = WEXITSTATUS(status);
+		/* sh reports a command killed by signal N as status 128 + N */
+		if (res->exit_code > SHELL_SIGNAL_BASE &&
+		    res->exit_code < SHELL_SIGNAL_BASE + NSIG)
+			res->signal = res->exit_code - SHELL_SIGNAL_BASE;
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
+		res->signal = WTERMSIG(status);
+	} else if (WIFSIGNALED(status) && !res->timed_out && !res->flooded) {
+		res->signal = SIGKILL; /* killed by someone else, e.g. the OOM killer */
+	}
+}
+
+int proc_run(const char *command, const struct proc_limits *lim,
+	     struct proc_result *res)
+{
+	*res = (struct proc_result){.output = calloc(1, PROC_OUTPUT_KEEP + 1)};
+	int fds[2];
+	if (res->output == NULL || pipe(fds) != 0)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		int out = fds[1];
+		child_exec(command, lim, out);
+	}
+	setpgid(pid, pid); /* also here, so kill(-pid) works at once */
+	close(fds[1]);
+	res->started = true;
+	watch_child(pid, fds[0], lim->seconds, res);
+	close(fds[0]);
+	res->output[res->output_len] = '\0';
+	return 0;
+}
+
+void proc_result_free(struct proc_result *res)
+{
+	free(res->output);
+	res->output = NULL;
+}
+
+bool proc_succeeded(const struct proc_result *res)
+{
+	return res->started && res->exited && res->exit_code == 0;
+}
+
+void proc_describe(const struct proc_result *res, int seconds, char *buf,
+		   size_t cap)
+{
+	if (!res->started)
+		snprintf(buf, cap, "could not be started");
+	else if (res->timed_out)
+		snprintf(buf, cap, "timed out after %d s", seconds);
+	else if (res->flooded)
+		snprintf(buf, cap, "killed for printing more than %d MiB",
+			 PROC_OUTPUT_FLOOD / (1024 * 1024));
+	else if (res->signal != 0)
+		snprintf(buf, cap, "killed by signal %d (%s)", res->signal,
+			 strsignal(res->signal));
+	else if (res->exit_code == EXIT_NOT_FOUND)
+		snprintf(buf, cap, "exit status 127: command not found");
+	else
+		snprintf(buf, cap, "exit status %d", res->exit_code);
+}

@@ -1,0 +1,55 @@
+/*
+ * proc.h: runs a command in a child process with a time limit, resource
+ * limits and its output captured, so that nothing the command does (crash,
+ * hang, flood its output, fork children) can take the grader down with it.
+ */
+#ifndef PROC_H
+#define PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+	PROC_OUTPUT_KEEP = 64 * 1024,        /* bytes of output kept */
+	PROC_OUTPUT_FLOOD = 16 * 1024 * 1024, /* bytes that count as a flood */
+};
+
+struct proc_limits {
+	int seconds;          /* wall-clock limit; the process group is killed */
+	bool limit_memory;    /* cap the address space (off under Valgrind) */
+	const char *dir;      /* working directory */
+	const char *report;   /* value for GRADER_REPORT, or NULL */
+};
+
+struct proc_result {
+	bool started;      /* false if the command could not be started */
+	bool exited;       /* exited normally, with exit_code */
+	int exit_code;
+	int signal;        /* the signal that killed it (or, when it ran
+			    * under sh, the command sh ran), or 0 */
+	bool timed_out;    /* killed at the time limit */
+	bool flooded;      /* killed for printing more than PROC_OUTPUT_FLOOD */
+	char *output;      /* stdout and stderr, at most PROC_OUTPUT_KEEP bytes */
+	size_t output_len;
+	size_t output_total; /* all bytes printed, kept or not */
+};
+
+/*
+ * Runs `sh -c command` under the limits and fills res. Returns 0 if the
+ * command ran (whatever its outcome), -1 if it could not be started.
+ * The caller frees res->output with proc_result_free().
+ */
+int proc_run(const char *command, const struct proc_limits *lim,
+	     struct proc_result *res);
+
+void proc_result_free(struct proc_result *res);
+
+/* Returns true if the command ran, exited and exited with status 0. */
+bool proc_succeeded(const struct proc_result *res);
+
+/* Describes the outcome in a few words ("exit status 2", "killed by
+ * signal 11 (Segmentation fault)", "timed out after 10 s") into buf. */
+void proc_describe(const struct proc_result *res, int seconds, char *buf,
+		   size_t cap);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * report.c: the table, the JSON report and Gradescope's results.json.
+ */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+static const char *status_label(enum status s)
+{
+	static const char *const labels[] = {
+		[STATUS_PASSED] = "PASS",  [STATUS_FAILED] = "FAIL",
+		[STATUS_CRASHED] = "CRASH", [STATUS_TIMEOUT] = "TIMEOUT",
+		[STATUS_SKIPPED] = "SKIP",
+	};
+	return labels[s];
+}
+
+/* A check's name as the reports show it: "[stage] name". */
+static void check_title(const struct outcome *o, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "stage %d: %s", o->check->stage, o->check->name);
+}
+
+/* Prints text indented, one line at a time, at most max_lines lines. */
+static void print_indented(FILE *out, const char *label, const char *text,
+			   int max_lines)
+{
+	int n = 0;
+	for (const char *line = text; *line != '\0' && n < max_lines; n++) {
+		const char *end = strchr(line, '\n');
+		int len = end ? (int)(end - line) : (int)strlen(line);
+		fprintf(out, "         %-8s %.*s\n", n == 0 ? label : "", len,
+			line);
+		line += len + (end != NULL);
+	}
+}
+
+void report_table(FILE *out, const struct lab_result *lab, bool verbose)
+{
+	fprintf(out, "\n== %s ==\n", lab->name);
+	if (!lab->rubric_ok) {
+		fprintf(out, "  grader error: %s\n", lab->problem);
+		return;
+	}
+	if (lab->warnings[0] != '\0')
+		print_indented(out, "warnings", lab->warnings, verbose ? 40 : 6);
+	int stage = 0;
+	for (size_t i = 0; i < lab->noutcomes; i++) {
+		const struct outcome *o = &lab->outcomes[i];
+		if (o->check->stage != stage) {
+			stage = o->check->stage;
+			fprintf(out, "  Stage %d: %s\n", stage,
+				lab->rubric.stage_titles[stage]);
+		}
+		char pts[32];
+		if (o->status == STATUS_SKIPPED)
+			snprintf(pts, sizeof pts, "  -");
+		else
+			snprintf(pts, sizeof pts, "%2d/%-2d", o->score,
+				 o->max_score);
+		fprintf(out, "  %-7s %s  %s\n", status_label(o->status), pts,
+			o->check->name);
+		if (o->status == STATUS_PASSED)
+			continue;
+		print_indented(out, o->status == STATUS_SKIPPED ? "why" : "message",
+			       o->message, verbose ? 60 : 8);
+		if (o->status == STATUS_SKIPPED)
+			continue;
+		fprintf(out, "         %-8s chapters/%s\n", "reread",
+			o->check->section);
+		fprintf(out, "         %-8s %s\n", "rerun", o->rerun);
+	}
+	fprintf(out, "  %s: %d/%d\n", lab->name, lab->score, lab->max_score);
+}
+
+static cJSON *outcome_json(const struct outcome *o)
+{
+	char title[512];
+	check_title(o, title, sizeof title);
+	cJSON *t = cJSON_CreateObject();
+	cJSON_AddStringToObject(t, "name", title);
+	cJSON_AddNumberToObject(t, "score", o->score);
+	cJSON_AddNumberToObject(t, "max_score", o->max_score);
+	cJSON_AddStringToObject(t, "status", status_name(o->status));
+	cJSON_AddStringToObject(t, "message", o->message);
+	cJSON_AddNumberToObject(t, "stage", o->check->stage);
+	cJSON_AddStringToObject(t, "section", o->check->section);
+	cJSON_AddStringToObject(t, "rerun", o->rerun);
+	return t;
+}
+
+/* Writes the JSON text of root to path; frees root. Returns 0 or -1. */
+static int write_json(const char *path, cJSON *root)
+{
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	FILE *f = text ? fopen(path, "w") : NULL;
+	int rc = -1;
+	if (f != NULL) {
+		rc = fputs(text, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
+		rc = fclose(f) == 0 ? rc : -1;
+	}
+	cJSON_free(text);
+	return rc;
+}
+
+int report_json(const char *path, const struct lab_result *labs, size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *arr = cJSON_CreateArray();
+	int score = 0, max = 0;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *lab = cJSON_CreateObject();
+		cJSON_AddStringToObject(lab, "name", labs[i].name);
+		cJSON_AddNumberToObject(lab, "score", labs[i].score);
+		cJSON_AddNumberToObject(lab, "max_score", labs[i].max_score);
+		if (labs[i].problem[0] != '\0')
+			cJSON_AddStringToObject(lab, "problem", labs[i].problem);
+		cJSON *tests = cJSON_AddArrayToObject(lab, "tests");
+		for (size_t k = 0; k < labs[i].noutcomes; k++)
+			cJSON_AddItemToArray(tests,
+					     outcome_json(&labs[i].outcomes[k]));
+		cJSON_AddItemToArray(arr, lab);
+		score += labs[i].score;
+		max += labs[i].max_score;
+	}
+	cJSON_AddNumberToObject(root, "score", score);
+	cJSON_AddNumberToObject(root, "max_score", max);
+	cJSON_AddItemToObject(root, "labs", arr);
+	return write_json(path, root);
+}
+
+int report_gradescope(const char *path, const struct lab_result *labs,
+		      size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *tests = cJSON_CreateArray();
+	int score = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < labs[i].noutcomes; k++) {
+			const struct outcome *o = &labs[i].outcomes[k];
+			char title[600], output[OUTCOME_MESSAGE_CAP + 1200];
+			snprintf(title, sizeof title, "%s: ", labs[i].name);
+			check_title(o, title + strlen(title),
+				    sizeof title - strlen(title));
+			snprintf(output, sizeof output, "%s: %s%s%s",
+				 status_name(o->status), o->message,
+				 o->status == STATUS_PASSED ? "" : "\nrerun: ",
+				 o->status == STATUS_PASSED ? "" : o->rerun);
+			cJSON *t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "name", title);
+			cJSON_AddNumberToObject(t, "score", o->score);
+			cJSON_AddNumberToObject(t, "max_score", o->max_score);
+			cJSON_AddStringToObject(t, "status",
+						o->status == STATUS_FAILED ||
+								o->status == STATUS_CRASHED ||
+								o->status == STATUS_TIMEOUT
+							? "failed"
+							: "passed");
+			cJSON_AddStringToObject(t, "output", output);
+			cJSON_AddItemToArray(tests, t);
+		}
+		score += labs[i].score;
+	}
+	cJSON_AddNumberToObject(root, "score", score);
+	cJSON_AddItemToObject(root, "tests", tests);
+	return write_json(path, root);
+}

@@ -1,0 +1,26 @@
+/*
+ * report.h: the grader's three ways of telling the result: the table on
+ * stdout (always), a JSON report and a Gradescope results.json (on request).
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include "lab.h"
+
+#include <stdio.h>
+
+/* Prints one lab's table: one line per check, then the lab's subtotal. */
+void report_table(FILE *out, const struct lab_result *lab, bool verbose);
+
+/*
+ * Writes {"score", "max_score", "labs": [{"name", "score", "max_score",
+ * "tests": [{"name", "score", "max_score", "status", "message", ...}]}]}.
+ * Returns 0, or -1 if the file cannot be written.
+ */
+int report_json(const char *path, const struct lab_result *labs, size_t n);
+
+/* Writes Gradescope's results.json. Returns 0 or -1. */
+int report_gradescope(const char *path, const struct lab_result *labs,
+		      size_t n);
+
+#endif

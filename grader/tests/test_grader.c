@@ -1,0 +1,275 @@
+/*
+ * test_grader.c: the grader's own tests. Each one grades a submission of the
+ * fixture lab (tests/fixture), whose checks misbehave on purpose, and checks
+ * what the grader's JSON report says about every check.
+ *
+ * The tests build a small workbook in a temporary folder: mk/ and the
+ * harness from the real one, and the fixture lab as the only official lab.
+ */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef WORKBOOK_ROOT
+#error "build with -DWORKBOOK_ROOT=\"/path/to/the/workbook\""
+#endif
+
+enum { CMD_CAP = 8192 };
+
+static char work[256]; /* the temporary folder of one test */
+
+/* Runs a shell command made from fmt; the test fails if it fails. */
+static void sh(const char *fmt, ...)
+{
+	char cmd[CMD_CAP];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	cr_assert_eq(system(cmd), 0, "setup command failed: %s", cmd);
+}
+
+/* Makes work/root (a workbook holding the fixture lab) and work/sub. */
+static void make_workbook(void)
+{
+	snprintf(work, sizeof work, "/tmp/grader-test.XXXXXX");
+	cr_assert_not_null(mkdtemp(work));
+	sh("mkdir -p %s/root/grader/official %s/sub/fixture", work, work);
+	sh("ln -s %s/mk %s/root/mk", WORKBOOK_ROOT, work);
+	sh("ln -s %s/grader/harness %s/root/grader/harness", WORKBOOK_ROOT, work);
+	sh("cp -R %s/grader/tests/fixture %s/root/grader/official/",
+	   WORKBOOK_ROOT, work);
+}
+
+/* Puts text into the submission's unit.c. */
+static void submit(const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/sub/fixture/unit.c", work);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void submit_official_with(const char *extra)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/sub/fixture/unit.c", work);
+	sh("cp %s/grader/tests/fixture/unit.c %s", WORKBOOK_ROOT, path);
+	FILE *f = fopen(path, "a");
+	cr_assert_not_null(f);
+	fputs(extra, f);
+	fclose(f);
+}
+
+static void cleanup(void)
+{
+	sh("rm -rf %s", work);
+}
+
+/* Runs the grader; returns its exit status and parses its JSON report. */
+static int grade(const char *flags, cJSON **report)
+{
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root --json report.json %s sub "
+		 "> table.txt 2>&1",
+		 work, WORKBOOK_ROOT, flags);
+	int status = system(cmd);
+	char path[512];
+	snprintf(path, sizeof path, "%s/report.json", work);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "the grader wrote no JSON report");
+	static char text[1 << 20];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	*report = cJSON_Parse(text);
+	cr_assert_not_null(*report, "the JSON report does not parse");
+	return WEXITSTATUS(status);
+}
+
+/* Finds the check whose name ends with `name` in the report's only lab. */
+static cJSON *check_named(cJSON *report, const char *name)
+{
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(report, "labs"), 0);
+	cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(lab, "tests"))
+	{
+		const char *n = cJSON_GetObjectItem(t, "name")->valuestring;
+		size_t a = strlen(n), b = strlen(name);
+		if (a >= b && strcmp(n + a - b, name) == 0)
+			return t;
+	}
+	cr_assert_fail("no check named %s in the report", name);
+	return NULL;
+}
+
+static const char *field(cJSON *t, const char *key)
+{
+	return cJSON_GetObjectItem(t, key)->valuestring;
+}
+
+static int number(cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItem(obj, key)->valueint;
+}
+
+static void expect(cJSON *report, const char *name, const char *status,
+		   const char *in_message)
+{
+	cJSON *t = check_named(report, name);
+	cr_expect_str_eq(field(t, "status"), status, "check %s", name);
+	if (in_message != NULL)
+		cr_expect(strstr(field(t, "message"), in_message) != NULL,
+			  "check %s: message '%s' lacks '%s'", name,
+			  field(t, "message"), in_message);
+}
+
+TestSuite(grader, .init = make_workbook, .fini = cleanup, .timeout = 120);
+
+Test(grader, tells_every_outcome_apart)
+{
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "basic/adds", "passed", NULL);
+	expect(r, "basic/fails_with_quote", "failed", "a \"quoted\"\nmessage\\n");
+	expect(r, "misbehave/exits_early", "failed", "exited before");
+	expect(r, "misbehave/underscore_exits_early", "failed", "exited before");
+	expect(r, "misbehave/crashes", "crashed", NULL);
+	expect(r, "misbehave/hangs", "timeout", NULL);
+	expect(r, "misbehave/skips", "skipped", "no swap");
+	expect(r, "basic/*", "failed", "1 of 2 tests passed");
+	expect(r, "prog floods", "failed", "more than 16 MiB");
+	expect(r, "prog skips", "skipped", "cannot do that");
+	expect(r, "prog leaks", "failed", "definitely lost");
+	expect(r, "prog is clean", "passed", NULL);
+	/* skipped checks leave the total: 15 points minus the two skipped */
+	cr_expect_eq(number(r, "score"), 3);
+	cr_expect_eq(number(r, "max_score"), 13);
+	cJSON_Delete(r);
+}
+
+Test(grader, grades_up_to_a_stage)
+{
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "labs"), 0);
+	cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(lab, "tests")), 4);
+	cr_expect_eq(number(r, "max_score"), 5);
+	cJSON_Delete(r);
+}
+
+Test(grader, scores_zero_when_it_does_not_compile)
+{
+	submit("this is not C;\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/adds", "failed", "does not compile");
+	cr_expect_eq(number(r, "score"), 0);
+	cJSON_Delete(r);
+}
+
+Test(grader, scores_zero_for_a_missing_file)
+{
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/adds", "failed", "missing");
+	cJSON_Delete(r);
+}
+
+Test(grader, survives_a_crash_before_any_test)
+{
+	submit_official_with("#include <signal.h>\n"
+			     "__attribute__((constructor)) static void boom(void)"
+			     " { raise(SIGSEGV); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/adds", "crashed", "signal 11");
+	cr_expect_eq(number(r, "score"), 0);
+	cJSON_Delete(r);
+}
+
+Test(grader, survives_a_hang_before_any_test)
+{
+	submit_official_with("__attribute__((constructor)) static void stuck(void)"
+			     " { for (;;) ; }\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/adds", "timeout", "timed out");
+	cJSON_Delete(r);
+}
+
+Test(grader, cannot_be_fooled_by_printed_results)
+{
+	submit_official_with("#include <stdio.h>\n"
+			     "__attribute__((constructor)) static void lie(void)"
+			     " { puts(\"result basic/fails_with_quote passed 0\\n"
+			     "end basic/fails_with_quote\\nScore: 99/99\"); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/fails_with_quote", "failed", NULL);
+	cr_expect_eq(number(r, "score"), 2);
+	cJSON_Delete(r);
+}
+
+Test(grader, lists_the_editable_files)
+{
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && test \"$(%s/grader/grade --root root --list-files)\" "
+		 "= fixture/unit.c",
+		 work, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(grader, writes_a_gradescope_report)
+{
+	submit_official_with("");
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root --stage 1 "
+		 "--gradescope gs.json sub > /dev/null",
+		 work, WORKBOOK_ROOT);
+	cr_assert_eq(system(cmd), 0);
+	char path[512], text[1 << 16];
+	snprintf(path, sizeof path, "%s/gs.json", work);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	text[fread(text, 1, sizeof text - 1, f)] = '\0';
+	fclose(f);
+	cJSON *gs = cJSON_Parse(text);
+	cr_assert_not_null(gs);
+	cr_expect_eq(number(gs, "score"), 2);
+	cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(gs, "tests")), 4);
+	cJSON_Delete(gs);
+}
+
+Test(grader, rejects_a_broken_rubric_with_its_line)
+{
+	submit_official_with("");
+	sh("echo 'test 1 | x | basic/adds' >> %s/root/grader/official/fixture/rubric",
+	   work);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root sub > out.txt 2>&1; "
+		 "test $? -eq 1 && grep -q 'rubric:18: a test line needs' out.txt",
+		 work, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(grader, refuses_a_missing_submission_folder)
+{
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root nowhere > out.txt 2>&1; "
+		 "test $? -eq 2 && grep -q 'no submission folder' out.txt",
+		 work, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0);
+}
