@@ -1,0 +1,86 @@
+#!/bin/sh
+# tests/run.sh: the workbook's own tests, run by `make test` after `make all`.
+#
+# With solutions/ (the instructors' tree):
+#   1. the grader gives solutions/ full marks;
+#   2. a fresh generation of the skeletons builds and scores less, with no
+#      grader error (never labs/, which holds the student's own work);
+#   3. the skeletons as shipped (grader/official/) match a fresh generation;
+#   4. every rubric's SECTION names a heading that exists in chapters/.
+# Always (also in the student handout, without solutions/):
+#   5. the grader's own tests (compile error, crash, hang, flood...).
+set -eu
+cd "$(dirname "$0")/.."
+out=build/test
+rm -rf "$out"
+mkdir -p "$out"
+failed=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failed=1
+}
+
+score_of() {  # prints "X Y" from the last "Score: X/Y" line of a table
+  sed -n 's|^Score: \([0-9]*\)/\([0-9]*\)$|\1 \2|p' "$1" | tail -n 1
+}
+
+if [ -d solutions ]; then
+  echo "== 1. grading solutions/ (full marks required)"
+  grader/grade --json "$out/solutions.json" solutions | tee "$out/solutions.txt"
+  set -- $(score_of "$out/solutions.txt")
+  if [ "$#" -ne 2 ] || [ "$2" -eq 0 ] || [ "$1" -ne "$2" ]; then
+    fail "solutions/ did not get full marks"
+  fi
+
+  echo "== 2. grading a fresh skeleton generation (must score less)"
+  mkdir -p "$out/skeleton"
+  for lab in solutions/*/; do
+    name=$(basename "$lab")
+    tools/skelgen "solutions/$name" "$out/skeleton/$name"
+  done
+  grader/grade --json "$out/skeleton.json" "$out/skeleton" > "$out/skeleton.txt" \
+    || fail "the grader failed on the skeletons (see $out/skeleton.txt)"
+  tail -n 1 "$out/skeleton.txt"
+  set -- $(score_of "$out/skeleton.txt")
+  if [ "$#" -ne 2 ] || [ "$1" -ge "$2" ]; then
+    fail "the skeletons do not score less than full marks"
+  fi
+  if grep -q "does not compile" "$out/skeleton.txt"; then
+    fail "a skeleton does not compile (see $out/skeleton.txt)"
+  fi
+
+  echo "== 3. skeletons in sync with solutions/"
+  for lab in solutions/*/; do
+    name=$(basename "$lab")
+    if ! diff -r "$out/skeleton/$name" "grader/official/$name" > "$out/sync-$name.diff"; then
+      fail "grader/official/$name is out of date: run 'make skeletons' (see $out/sync-$name.diff)"
+    fi
+  done
+
+  echo "== 4. rubric sections point at real headings"
+  for rubric in grader/official/*/rubric; do
+    grep -E '^(test|run|valgrind) ' "$rubric" | awk -F ' [|] ' '{print $4}' | sort -u |
+    while read -r section; do
+      file=${section%%#*}
+      anchor=${section#*#}
+      if [ ! -f "chapters/$file" ]; then
+        echo "FAIL: $rubric names chapters/$file, which does not exist" >&2
+        echo x >> "$out/sections.bad"
+      elif [ "$anchor" != "$section" ] && ! grep -q "{#$anchor[ }]" "chapters/$file"; then
+        echo "FAIL: $rubric names #$anchor, not a heading id in chapters/$file" >&2
+        echo x >> "$out/sections.bad"
+      fi
+    done
+  done
+  [ -f "$out/sections.bad" ] && fail "rubric sections without a heading"
+fi
+
+echo "== 5. the grader's own tests"
+make -s -C grader check || fail "the grader's own tests"
+
+if [ "$failed" -ne 0 ]; then
+  echo "make test: FAILED" >&2
+  exit 1
+fi
+echo "make test: all passed"

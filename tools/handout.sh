@@ -1,0 +1,16 @@
+#!/bin/sh
+# handout.sh DIR: writes the student handout: the workbook without solutions/.
+# It holds chapters/, labs/ (the skeletons), the grader with its official
+# copies, book/, mk/, tools/ and the Makefile: `make grade` and `make test`
+# work there as they do here.
+set -eu
+dest=${1:?usage: handout.sh DIR}
+cd "$(dirname "$0")/.."
+if ! git rev-parse --git-dir >/dev/null 2>&1; then
+  echo "handout.sh: needs a git checkout (it ships only committed files)" >&2
+  exit 1
+fi
+rm -rf "$dest"
+mkdir -p "$dest"
+git ls-files | grep -v '^solutions/' | tar -cf - -T - | tar -xf - -C "$dest"
+echo "handout: $dest ($(find "$dest" -type f | wc -l) files, no solutions/)"
