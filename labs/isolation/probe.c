@@ -1,0 +1,145 @@
+/*
+ * probe.c: reading /proc/self/pagemap and /proc/self/maps. See probe.h.
+ *
+ * This is the file you edit. Each TODO names the stage it belongs to; run
+ * ./run-tests after each one; ./run-tests --help shows how to run a few.
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static const char PAGEMAP_PATH[] = "/proc/self/pagemap";
+static const char MAPS_PATH[] = "/proc/self/maps";
+
+size_t probe_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Returns true if bit number `bit` (0 = least significant) of raw is 1. */
+static bool bit_is_set(uint64_t raw, unsigned bit)
+{
+	return (raw >> bit) & 1;
+}
+
+// ANCHOR: pagemap_decode
+struct pagemap_entry pagemap_decode(uint64_t raw)
+{
+	// TODO(stage 1): set each field from its bit; see the picture in
+	// probe.h. The frame is bits 0-54, but only when the page is present.
+	// Read "Looking inside a process", section "Reading pagemap".
+	(void)bit_is_set;
+	return (struct pagemap_entry){.raw = raw};
+}
+// ANCHOR_END: pagemap_decode
+
+// ANCHOR: pagemap_read
+int pagemap_read(int fd, const void *addr, uint64_t *raw)
+{
+	// TODO(stage 1): read the 8-byte entry of the page holding addr.
+	// Which page is it (its vpn), and where is its entry in the file?
+	// Use pread, and treat a short read as an error (errno = EINVAL).
+	(void)fd;
+	(void)addr;
+	(void)raw;
+	errno = ENOSYS;
+	return -1;
+}
+// ANCHOR_END: pagemap_read
+
+int pagemap_lookup(const void *addr, struct pagemap_entry *out)
+{
+	int fd = open(PAGEMAP_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	uint64_t raw = 0;
+	int rc = pagemap_read(fd, addr, &raw);
+	int saved_errno = errno;
+	close(fd);
+	if (rc == 0)
+		*out = pagemap_decode(raw);
+	errno = saved_errno;
+	return rc;
+}
+
+// ANCHOR: pagemap_count_present
+int pagemap_count_present(const void *start, size_t pages, size_t *count)
+{
+	// TODO(stage 4): open /proc/self/pagemap once, read the entry of
+	// each page (pagemap_read) and count the present ones.
+	(void)start;
+	(void)pages;
+	(void)count;
+	errno = ENOSYS;
+	return -1;
+}
+// ANCHOR_END: pagemap_count_present
+
+/* ---- stage 2: /proc/self/maps ----------------------------------------- */
+
+/* Returns true if perms is "rwxp"-shaped: [r-][w-][x-][ps]. */
+static bool perms_valid(const char *perms)
+{
+	return strlen(perms) == REGION_PERMS_LEN &&
+	       (perms[0] == 'r' || perms[0] == '-') &&
+	       (perms[1] == 'w' || perms[1] == '-') &&
+	       (perms[2] == 'x' || perms[2] == '-') &&
+	       (perms[3] == 'p' || perms[3] == 's');
+}
+
+/*
+ * Copies the path field (the rest of the line, up to a newline) into dst.
+ * Returns 0, or -1 if it does not fit in REGION_PATH_CAP bytes.
+ */
+static int path_copy(char *dst, const char *rest)
+{
+	size_t len = strcspn(rest, "\n");
+	if (len >= REGION_PATH_CAP)
+		return -1;
+	memcpy(dst, rest, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+// ANCHOR: maps_parse_line
+int maps_parse_line(const char *line, struct region *out)
+{
+	// TODO(stage 2): split the line into its six fields. sscanf can do
+	// the first five (look up SCNxPTR, SCNx64 and %n in <inttypes.h> and
+	// sscanf(3)); the path is the rest of the line after the padding.
+	// Reject malformed lines; perms_valid and path_copy will help.
+	// Read "Looking inside a process", section "Reading maps".
+	(void)line;
+	(void)out;
+	(void)perms_valid;
+	(void)path_copy;
+	return -1;
+}
+// ANCHOR_END: maps_parse_line
+
+bool region_contains(const struct region *r, const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	return r->start <= a && a < r->end;
+}
+
+// ANCHOR: maps_find_region
+int maps_find_region(const void *addr, struct region *out)
+{
+	// TODO(stage 2): read /proc/self/maps line by line (getline), parse
+	// each line and stop at the region holding addr. Free what you
+	// allocate, close the file, and set errno as probe.h says.
+	(void)addr;
+	(void)out;
+	(void)MAPS_PATH;
+	errno = ENOSYS;
+	return -1;
+}
+// ANCHOR_END: maps_find_region
