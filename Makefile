@@ -22,7 +22,7 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 .PHONY: all help grade test skeletons book bench asan handout clean \
 	deps-grade deps-book deps-bench solutions-build labs-build experiments-build
 
-all: solutions-build labs-build experiments-build grader/grade
+all: solutions-build labs-build experiments-build grader/grade tools/skelgen
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
