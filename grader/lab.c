@@ -160,7 +160,7 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 		if (take_editable(from, to, res) != 0)
 			return -1;
 	}
-	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= 2>&1",
+	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
 		 shell_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir};
 	struct proc_result build;

@@ -41,16 +41,22 @@ static void set_limit(int resource, rlim_t value)
 	setrlimit(resource, &rl);
 }
 
-/* In the child: limits, directory, output, environment; then exec. */
+/* In the child: environment, directory, output, limits; then exec. */
 static void child_exec(const char *command, const struct proc_limits *lim,
 		       int out_fd)
 {
 	setpgid(0, 0);
-	set_limit(RLIMIT_CORE, 0);
-	set_limit(RLIMIT_FSIZE, FILE_SIZE_CAP);
-	set_limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
-	if (lim->limit_memory)
-		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
+	/* a grader run inside a Criterion test must not make its own children
+	 * think they are Criterion's workers, nor inherit the flags of a make
+	 * that runs the grader */
+	unsetenv("BXFI_MAP");
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
+	if (lim->report != NULL)
+		setenv("GRADER_REPORT", lim->report, 1);
+	else
+		unsetenv("GRADER_REPORT");
 	signal(SIGPIPE, SIG_DFL);
 	int devnull = open("/dev/null", O_RDONLY);
 	if (devnull >= 0)
@@ -62,15 +68,14 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 			strerror(errno));
 		_exit(127);
 	}
-	/* a grader run inside a Criterion test must not make its own children
-	 * think they are Criterion's workers */
-	unsetenv("BXFI_MAP");
-	if (lim->report != NULL)
-		setenv("GRADER_REPORT", lim->report, 1);
-	else
-		unsetenv("GRADER_REPORT");
+	/* limits last: nothing may allocate after them (a sanitizer build of
+	 * the grader could not) */
+	set_limit(RLIMIT_CORE, 0);
+	set_limit(RLIMIT_FSIZE, FILE_SIZE_CAP);
+	set_limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
+	if (lim->limit_memory)
+		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-	fprintf(stderr, "grader: cannot run /bin/sh: %s\n", strerror(errno));
 	_exit(127);
 }
 

@@ -22,7 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { REPORT_LINE_CAP = 4096, REPORT_LINES_MAX = 100000 };
+enum {
+	REPORT_LINE_CAP = 4096,
+	REPORT_LINES_MAX = 100000,
+	TAIL_SHOWN = 600, /* bytes of a cut-short run's output shown */
+};
 
 static void list_add(struct test_list *list, const char *name)
 {
@@ -166,8 +170,12 @@ static enum status judge_test(const struct test_report *tr,
 	if (!tr->has_result) {
 		char how[128];
 		proc_describe(run, seconds, how, sizeof how);
-		snprintf(msg, cap, "no result: the test run was cut short (%s)",
-			 how);
+		const char *out = run->output;
+		size_t len = run->output_len;
+		size_t shown = len < TAIL_SHOWN ? len : TAIL_SHOWN;
+		snprintf(msg, cap,
+			 "no result: the test run was cut short (%s); it printed:\n%s",
+			 how, out + len - shown);
 		return run->timed_out ? STATUS_TIMEOUT : STATUS_CRASHED;
 	}
 	if (tr->status == STATUS_PASSED && !tr->has_end) {
