@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// ANCHOR: pagemap_entry
 /*
  * A pagemap entry, one per virtual page (bit 63 on the left):
  *
@@ -52,6 +53,7 @@ struct pagemap_entry {
 	bool soft_dirty;     /* written since soft-dirty bits were cleared */
 	uint64_t frame;      /* frame number if present (0 if hidden), else 0 */
 };
+// ANCHOR_END: pagemap_entry
 
 /* The size of a page in bytes (4096 on x86-64). */
 size_t probe_page_size(void);
@@ -79,6 +81,7 @@ int pagemap_lookup(const void *addr, struct pagemap_entry *out);
  */
 int pagemap_count_present(const void *start, size_t pages, size_t *count);
 
+// ANCHOR: region
 /*
  * A line of /proc/self/maps, one region (mapping) of the address space:
  *
@@ -105,6 +108,7 @@ struct region {
 	uint64_t inode;     /* the file's inode, 0 if none */
 	char path[REGION_PATH_CAP]; /* file, [heap], [stack], ... or "" */
 };
+// ANCHOR_END: region
 
 /*
  * Parses one line of /proc/self/maps (with or without its newline) into

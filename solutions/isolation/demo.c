@@ -167,6 +167,7 @@ static int maps_print_places(const struct place *places, size_t count)
 	return EXIT_SUCCESS;
 }
 
+// ANCHOR: cmd_maps
 /* maps: shows which region holds each kind of object, and its permissions. */
 static int cmd_maps(void)
 {
@@ -194,11 +195,15 @@ static int cmd_maps(void)
 	free(heap);
 	return rc;
 }
+// ANCHOR_END: cmd_maps
 
 /* Reports a failed experiment on stderr; returns the exit status 1. */
 static int fail(const char *what)
 {
-	fprintf(stderr, "%s: %s failed: %s\n", PROGRAM, what, strerror(errno));
+	/* The experiments open nothing but files under /proc. */
+	const char *hint = errno == ENOENT ? " (is /proc mounted?)" : "";
+	fprintf(stderr, "%s: %s failed: %s%s\n", PROGRAM, what,
+		strerror(errno), hint);
 	return EXIT_FAILURE;
 }
 
@@ -207,10 +212,12 @@ static int fail(const char *what)
 /* Prints what one process saw; called in the child, then in the parent. */
 static void same_address_report(const char *who, const struct fork_view *v)
 {
-	printf("%-6s (pid %6ld): &fork_value = %#" PRIxPTR ", fork_value = %d\n",
+	printf("%-6s (pid %6ld): &fork_value = %#" PRIxPTR
+	       ", fork_value = %d\n",
 	       who, (long)v->pid, v->addr, v->value);
 }
 
+// ANCHOR: cmd_same_address
 /* same-address: parent and child, one virtual address, two values. */
 static int cmd_same_address(void)
 {
@@ -223,6 +230,7 @@ static int cmd_same_address(void)
 	       "its own copy.\n");
 	return EXIT_SUCCESS;
 }
+// ANCHOR_END: cmd_same_address
 
 /* ---- cow ---------------------------------------------------------------- */
 
@@ -265,18 +273,18 @@ static int cmd_shared(void)
 		return fail("the shared-memory experiment");
 	printf("The parent stores %d, the child stores %d and exits; then the "
 	       "parent reads:\n", FORK_PARENT_VALUE, FORK_CHILD_VALUE);
+	bool shared_ok = shared_seen == FORK_CHILD_VALUE;
+	bool private_ok = private_seen == FORK_PARENT_VALUE;
 	printf("  MAP_SHARED  page: %d (%s)\n", shared_seen,
-	       shared_seen == FORK_CHILD_VALUE ? "the child's write: one frame, "
-						 "mapped by both"
-					       : "unexpected");
+	       shared_ok ? "the child's write: one frame, mapped by both"
+			 : "unexpected");
 	printf("  MAP_PRIVATE page: %d (%s)\n", private_seen,
-	       private_seen == FORK_PARENT_VALUE ? "its own: the child wrote "
-						   "to its private copy"
-						 : "unexpected");
+	       private_ok ? "its own: the child wrote to its private copy"
+			  : "unexpected");
 	return EXIT_SUCCESS;
 }
 
-/* ---- lazy ----------------------------------------------------------------- */
+/* ---- lazy ------------------------------------------------------------- */
 
 static void lazy_print(const char *how, const struct lazy_report *r)
 {
@@ -290,25 +298,25 @@ static void lazy_print(const char *how, const struct lazy_report *r)
 /* lazy: frames arrive one page fault at a time, on first touch. */
 static int cmd_lazy(void)
 {
-	struct lazy_report wrote, read;
+	struct lazy_report wrote, looked;
 	size_t bytes = (size_t)LAZY_MAP_MIB * MIB;
 	if (lazy_touch(bytes, LAZY_PAGES, ACCESS_WRITE, &wrote) != 0 ||
-	    lazy_touch(bytes, LAZY_PAGES, ACCESS_READ, &read) != 0)
+	    lazy_touch(bytes, LAZY_PAGES, ACCESS_READ, &looked) != 0)
 		return fail("the lazy-allocation experiment");
 	printf("A fresh %d MiB mapping (%zu pages), huge pages off, has "
 	       "%zu resident pages.\n", LAZY_MAP_MIB, wrote.pages_mapped,
 	       wrote.resident_before);
 	lazy_print("write", &wrote);
-	lazy_print("read", &read);
+	lazy_print("read", &looked);
 	printf("Each first touch is one minor fault: the kernel gives a page "
 	       "a frame only then.\n");
-	if (read.first_frame == 0) {
+	if (looked.first_frame == 0) {
 		printf("A read maps the shared zero page; frames are hidden "
 		       "here, so it cannot be seen.\n");
 	} else {
 		printf("Read-only pages all map one frame, the zero page: "
 		       "%#" PRIx64 " and %#" PRIx64 ".\n",
-		       read.first_frame, read.last_frame);
+		       looked.first_frame, looked.last_frame);
 	}
 	return EXIT_SUCCESS;
 }
@@ -355,8 +363,12 @@ static int cmd_protect(void)
 	if (mprotect(p, page, PROT_READ) != 0 || munmap(gone, page) != 0)
 		return fail("mprotect or munmap");
 	int rc = protect_try("read-only page", p + PROBE_OFFSET, ACCESS_READ);
-	rc |= protect_try("read-only page", p + PROBE_OFFSET, ACCESS_WRITE);
-	rc |= protect_try("unmapped page", gone + PROBE_OFFSET, ACCESS_READ);
+	if (rc == EXIT_SUCCESS)
+		rc = protect_try("read-only page", p + PROBE_OFFSET,
+				 ACCESS_WRITE);
+	if (rc == EXIT_SUCCESS)
+		rc = protect_try("unmapped page", gone + PROBE_OFFSET,
+				 ACCESS_READ);
 	munmap(p, page);
 	if (rc == EXIT_SUCCESS)
 		printf("Each SIGSEGV was caught; the handler jumped back with "
@@ -397,16 +409,23 @@ static int self_path(char *path, size_t cap)
 	return 0;
 }
 
+/* The samples of one kind of run in the aslr experiment. */
+struct aslr_runs {
+	struct aslr_sample samples[ASLR_RUNS];
+	bool refused; /* personality() was refused: no samples */
+};
+
 /*
- * Runs program's probe ASLR_RUNS times and prints each sample. Returns 0;
- * 1 if a run failed for a reason other than EPERM (which it only reports).
+ * Runs program's probe ASLR_RUNS times, printing each sample. Returns 0;
+ * 1 if a run failed. If personality() was refused (EPERM), says so, sets
+ * runs->refused and returns 0.
  */
-static int aslr_print_runs(const char *program, const char *label,
-			   bool randomize)
+static int aslr_collect(const char *program, const char *label,
+			bool randomize, struct aslr_runs *runs)
 {
-	for (int i = 1; i <= ASLR_RUNS; i++) {
-		struct aslr_sample s;
-		if (aslr_sample(program, randomize, &s) != 0) {
+	for (int i = 0; i < ASLR_RUNS; i++) {
+		struct aslr_sample *s = &runs->samples[i];
+		if (aslr_sample(program, randomize, s) != 0) {
 			if (errno != EPERM)
 				return fail("running isolation-demo "
 					    ASLR_PROBE_COMMAND);
@@ -414,30 +433,61 @@ static int aslr_print_runs(const char *program, const char *label,
 				"was refused: %s (a seccomp filter, as in "
 				"many containers?); skipping these runs.\n",
 				PROGRAM, strerror(errno));
+			runs->refused = true;
 			return EXIT_SUCCESS;
 		}
 		printf("%-18s #%d %#14" PRIxPTR " %#14" PRIxPTR " %#14" PRIxPTR
-		       "\n", label, i, s.stack, s.heap, s.code);
+		       "\n", label, i + 1, s->stack, s->heap, s->code);
 	}
 	return EXIT_SUCCESS;
+}
+
+/* Returns true if every run put stack, heap and code where the first did. */
+static bool aslr_runs_agree(const struct aslr_runs *runs)
+{
+	const struct aslr_sample *first = &runs->samples[0];
+	for (int i = 1; i < ASLR_RUNS; i++) {
+		const struct aslr_sample *s = &runs->samples[i];
+		if (s->stack != first->stack || s->heap != first->heap ||
+		    s->code != first->code)
+			return false;
+	}
+	return true;
+}
+
+/* Says what the samples show; they, not expectations, decide. */
+static void aslr_conclude(const struct aslr_runs *fixed,
+			  const struct aslr_runs *moving)
+{
+	if (fixed->refused)
+		printf("Runs without randomization were refused here.\n");
+	else if (aslr_runs_agree(fixed))
+		printf("Without randomization the runs agree.\n");
+	else
+		printf("Without randomization the runs still differ.\n");
+	if (aslr_runs_agree(moving))
+		printf("With randomization they agree too: it is off "
+		       "(randomize_va_space 0), or Valgrind\nplaced the "
+		       "program itself.\n");
+	else
+		printf("With randomization each run lands elsewhere.\n");
 }
 
 /* aslr: where stack, heap and code land, with and without randomization. */
 static int cmd_aslr(void)
 {
 	char program[PATH_CAP];
+	struct aslr_runs fixed = {.refused = false}, moving = fixed;
 	if (self_path(program, sizeof program) != 0)
 		return fail("reading /proc/self/exe");
 	aslr_print_setting();
 	printf("%-21s %-14s %-14s %s\n", "run", "stack", "heap", "code");
-	if (aslr_print_runs(program, "not randomized", false) != 0 ||
-	    aslr_print_runs(program, "randomized", true) != 0)
+	if (aslr_collect(program, "not randomized", false, &fixed) != 0 ||
+	    aslr_collect(program, "randomized", true, &moving) != 0)
 		return EXIT_FAILURE;
-	printf("Without randomization the runs agree; with it, each run lands "
-	       "elsewhere.\n");
+	aslr_conclude(&fixed, &moving);
 	return EXIT_SUCCESS;
 }
-
 /* aslr-probe: prints one sample line; the aslr experiment runs this. */
 static int cmd_aslr_probe(void)
 {
@@ -463,7 +513,7 @@ static const struct command COMMANDS[] = {
 	{"lazy", cmd_lazy, "frames arrive on first touch, one fault per page"},
 	{"protect", cmd_protect, "catch SIGSEGV on forbidden accesses"},
 	{"aslr", cmd_aslr, "layout with and without randomization"},
-	{ASLR_PROBE_COMMAND, cmd_aslr_probe, "print one layout sample (for aslr)"},
+	{ASLR_PROBE_COMMAND, cmd_aslr_probe, "print one sample (for aslr)"},
 };
 
 static void print_usage(FILE *out)

@@ -42,6 +42,7 @@ static pid_t fork_flushed(void)
 }
 // ANCHOR_END: fork_flushed
 
+// ANCHOR: child_exit
 /*
  * Ends a forked child. _exit, not exit: exit would run the parent's atexit
  * handlers (a test framework's, say) a second time. _exit skips stdio too,
@@ -52,6 +53,7 @@ static _Noreturn void child_exit(int status)
 	fflush(NULL);
 	_exit(status);
 }
+// ANCHOR_END: child_exit
 
 /*
  * Waits for child pid. Returns 0 if it exited with status 0; -1 with errno
@@ -181,8 +183,9 @@ int fork_same_address(fork_report_fn *report)
 	//~ // TODO(stage 3): set fork_value, fork (fork_flushed), change the
 	//~ // value in the child, and report what each process sees; the parent
 	//~ // reports after the child has exited (wait_child).
-	//~ // Read "Address spaces", section "Same address, different values".
+	//~ // Read 01-address-spaces.md#same-address.
 	//~ (void)report;
+	//~ (void)fork_flushed;
 	//~ (void)fork_view_now;
 	//~ (void)child_exit;
 	//~ (void)wait_child;
@@ -212,6 +215,7 @@ static _Noreturn void cow_child(int *page, int go_fd, int back_fd)
 }
 // ANCHOR_END: cow_child
 
+// ANCHOR: cow_parent
 /*
  * The parent's half of fork_cow, while the child runs: looks at the shared
  * page, lets the child write, and collects what the child saw.
@@ -231,6 +235,7 @@ static int cow_parent(int *page, int go_fd, int back_fd, struct cow_report *out)
 	out->child_value = seen.child_value;
 	return 0;
 }
+// ANCHOR_END: cow_parent
 
 /* Forks and runs both halves; go and back are two open pipes. */
 static int cow_fork(int *page, int go[2], int back[2], struct cow_report *out)
@@ -273,11 +278,11 @@ int fork_cow(struct cow_report *out)
 	return rc;
 	// END SOLUTION
 	//~ // TODO(stage 3): write into a private page (page_map), look at it
-	//~ // (pagemap_lookup), fork, and record each step of struct cow_report.
+	//~ // (pagemap_lookup), fork, and record each step of a cow_report.
 	//~ // The parent must look before the child writes: use one pipe for
 	//~ // the parent's go and one for the child's report (pipes_open,
 	//~ // read_full, write_full), and wait_child at the end.
-	//~ // Read "Looking inside a process", section "Copy-on-write".
+	//~ // Read 02-inside-a-process.md#copy-on-write.
 	//~ (void)out;
 	//~ (void)pipes_open;
 	//~ (void)read_full;
@@ -313,9 +318,10 @@ int fork_child_writes(int sharing, int *seen)
 	//~ // TODO(stage 3): map a page with page_map(sharing), store the
 	//~ // parent's value, fork; the child stores its value and exits; the
 	//~ // parent waits, then reads the page.
-	//~ // Read "Address spaces", section "Sharing on purpose".
+	//~ // Read 01-address-spaces.md#sharing-on-purpose.
 	//~ (void)sharing;
 	//~ (void)seen;
+	//~ (void)page_map;
 	//~ (void)page_unmap;
 	//~ errno = ENOSYS;
 	//~ return -1;
@@ -332,7 +338,7 @@ static void touch_pages(unsigned char *base, size_t pages,
 {
 	size_t page_size = probe_page_size();
 	for (size_t i = 0; i < pages; i++) {
-		/* volatile: the compiler must not drop or merge the accesses. */
+		/* volatile: the compiler may not drop or merge the accesses. */
 		volatile unsigned char *p = base + i * page_size;
 		if (access == ACCESS_WRITE)
 			*p = 1;
@@ -342,6 +348,7 @@ static void touch_pages(unsigned char *base, size_t pages,
 }
 // ANCHOR_END: touch_pages
 
+// ANCHOR: lazy_measure
 /* Looks at the mapping at base before and after touching its pages. */
 static int lazy_measure(unsigned char *base, enum probe_access access,
 			struct lazy_report *out)
@@ -363,6 +370,7 @@ static int lazy_measure(unsigned char *base, enum probe_access access,
 	out->last_frame = last_entry.frame;
 	return 0;
 }
+// ANCHOR_END: lazy_measure
 // END SOLUTION
 
 // ANCHOR: lazy_touch
@@ -392,9 +400,9 @@ int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 	// END SOLUTION
 	//~ // TODO(stage 4): map map_bytes of anonymous memory, turn huge pages
 	//~ // off for it (madvise MADV_NOHUGEPAGE), then count resident pages
-	//~ // (pagemap_count_present) and minor faults (minor_faults) before and
-	//~ // after touching each page once, through a volatile pointer.
-	//~ // Read "Looking inside a process", section "Lazy allocation".
+	//~ // (pagemap_count_present) and minor faults (minor_faults) before
+	//~ // and after touching each page once, through a volatile pointer.
+	//~ // Read 02-inside-a-process.md#lazy-allocation.
 	//~ (void)map_bytes;
 	//~ (void)pages;
 	//~ (void)access;
@@ -464,11 +472,12 @@ int fault_probe(void *addr, enum probe_access access, struct fault_report *out)
 	sigaction(SIGSEGV, &old, NULL);
 	return 0;
 	// END SOLUTION
-	//~ // TODO(stage 5): install a SIGSEGV handler with sigaction and
-	//~ // SA_SIGINFO, set a sigsetjmp point, touch the byte (touch_byte);
-	//~ // the handler records si_addr and si_code in fault_addr and
-	//~ // fault_code and siglongjmps back. Restore the old handler.
-	//~ // Read "Looking inside a process", section "Protection faults".
+	//~ // TODO(stage 5): write a handler, static void segv_handler(int sig,
+	//~ // siginfo_t *info, void *context), that records si_addr and si_code
+	//~ // in fault_addr and fault_code and siglongjmps to fault_jump. Here,
+	//~ // install it with sigaction and SA_SIGINFO, set the sigsetjmp
+	//~ // point, touch the byte (touch_byte), and restore the old handler.
+	//~ // Read 02-inside-a-process.md#protection-faults.
 	//~ (void)addr;
 	//~ (void)access;
 	//~ (void)out;
@@ -580,8 +589,8 @@ int aslr_sample(const char *program, bool randomize, struct aslr_sample *out)
 	int rc = pid < 0 ? -1 : read_text(pipe_fds[0], text, sizeof text);
 	close(pipe_fds[0]);
 	int child_rc = pid < 0 ? -1 : wait_child(pid);
-	if (rc == 0)
-		rc = aslr_parse(text, out); /* errno: the child's, if it failed */
+	if (rc == 0) /* on failure, errno is the child's */
+		rc = aslr_parse(text, out);
 	if (rc == 0 && child_rc != 0) {
 		errno = ECHILD;
 		rc = -1;
@@ -593,7 +602,7 @@ int aslr_sample(const char *program, bool randomize, struct aslr_sample *out)
 	//~ // point stdout at a pipe (dup2) and execl the program with the
 	//~ // argument ASLR_PROBE_COMMAND; on failure child_fail. The parent
 	//~ // reads the pipe (read_text), waits, and parses (aslr_parse).
-	//~ // Read "Address spaces", section "Randomized layout".
+	//~ // Read 01-address-spaces.md#randomized-layout.
 	//~ (void)program;
 	//~ (void)randomize;
 	//~ (void)out;

@@ -2,7 +2,7 @@
  * probe.c: reading /proc/self/pagemap and /proc/self/maps. See probe.h.
  *
  * This is the file you edit. Each TODO names the stage it belongs to; run
- * ./run-tests after each one; ./run-tests --help shows how to run a few.
+ * `make check` after each one (./run-tests --list names the tests).
  */
 #include "probe.h"
 
@@ -17,6 +17,8 @@
 
 static const char PAGEMAP_PATH[] = "/proc/self/pagemap";
 static const char MAPS_PATH[] = "/proc/self/maps";
+
+/* ---- /proc/self/pagemap (stages 1 and 4) ----------------------------- */
 
 size_t probe_page_size(void)
 {
@@ -48,8 +50,8 @@ struct pagemap_entry pagemap_decode(uint64_t raw)
 	return e;
 	// END SOLUTION
 	//~ // TODO(stage 1): set each field from its bit; see the picture in
-	//~ // probe.h. The frame is bits 0-54, but only when the page is present.
-	//~ // Read "Looking inside a process", section "Reading pagemap".
+	//~ // probe.h. The frame is bits 0-54, but only if the page is present.
+	//~ // Read 02-inside-a-process.md#reading-pagemap.
 	//~ (void)bit_is_set;
 	//~ return (struct pagemap_entry){.raw = raw};
 }
@@ -72,6 +74,7 @@ int pagemap_read(int fd, const void *addr, uint64_t *raw)
 	//~ // TODO(stage 1): read the 8-byte entry of the page holding addr.
 	//~ // Which page is it (its vpn), and where is its entry in the file?
 	//~ // Use pread, and treat a short read as an error (errno = EINVAL).
+	//~ // Read 02-inside-a-process.md#pagemap-offset.
 	//~ (void)fd;
 	//~ (void)addr;
 	//~ (void)raw;
@@ -103,23 +106,24 @@ int pagemap_count_present(const void *start, size_t pages, size_t *count)
 	if (fd < 0)
 		return -1;
 	const unsigned char *base = start;
-	size_t present = 0;
-	for (size_t i = 0; i < pages; i++) {
+	size_t page_size = probe_page_size(), present = 0;
+	int rc = 0;
+	for (size_t i = 0; i < pages && rc == 0; i++) {
 		uint64_t raw = 0;
-		if (pagemap_read(fd, base + i * probe_page_size(), &raw) != 0) {
-			int saved_errno = errno;
-			close(fd);
-			errno = saved_errno;
-			return -1;
-		}
-		present += pagemap_decode(raw).present;
+		rc = pagemap_read(fd, base + i * page_size, &raw);
+		if (rc == 0 && pagemap_decode(raw).present)
+			present++;
 	}
+	int saved_errno = errno;
 	close(fd);
-	*count = present;
-	return 0;
+	errno = saved_errno;
+	if (rc == 0)
+		*count = present;
+	return rc;
 	// END SOLUTION
 	//~ // TODO(stage 4): open /proc/self/pagemap once, read the entry of
 	//~ // each page (pagemap_read) and count the present ones.
+	//~ // Read 02-inside-a-process.md#lazy-allocation.
 	//~ (void)start;
 	//~ (void)pages;
 	//~ (void)count;
@@ -128,7 +132,7 @@ int pagemap_count_present(const void *start, size_t pages, size_t *count)
 }
 // ANCHOR_END: pagemap_count_present
 
-/* ---- stage 2: /proc/self/maps ----------------------------------------- */
+/* ---- /proc/self/maps (stage 2) --------------------------------------- */
 
 /* Returns true if perms is "rwxp"-shaped: [r-][w-][x-][ps]. */
 static bool perms_valid(const char *perms)
@@ -180,10 +184,11 @@ int maps_parse_line(const char *line, struct region *out)
 	return 0;
 	// END SOLUTION
 	//~ // TODO(stage 2): split the line into its six fields. sscanf can do
-	//~ // the first five (look up SCNxPTR, SCNx64 and %n in <inttypes.h> and
-	//~ // sscanf(3)); the path is the rest of the line after the padding.
+	//~ // the first five (look up SCNxPTR and SCNx64 in <inttypes.h>, and
+	//~ // %n in sscanf(3)); the path is the rest of the line after the
+	//~ // padding.
 	//~ // Reject malformed lines; perms_valid and path_copy will help.
-	//~ // Read "Looking inside a process", section "Reading maps".
+	//~ // Read 02-inside-a-process.md#reading-maps.
 	//~ (void)line;
 	//~ (void)out;
 	//~ (void)perms_valid;
@@ -230,6 +235,7 @@ int maps_find_region(const void *addr, struct region *out)
 	//~ // TODO(stage 2): read /proc/self/maps line by line (getline), parse
 	//~ // each line and stop at the region holding addr. Free what you
 	//~ // allocate, close the file, and set errno as probe.h says.
+	//~ // Read 02-inside-a-process.md#where-things-live.
 	//~ (void)addr;
 	//~ (void)out;
 	//~ (void)MAPS_PATH;

@@ -42,6 +42,7 @@ static pid_t fork_flushed(void)
 }
 // ANCHOR_END: fork_flushed
 
+// ANCHOR: child_exit
 /*
  * Ends a forked child. _exit, not exit: exit would run the parent's atexit
  * handlers (a test framework's, say) a second time. _exit skips stdio too,
@@ -52,6 +53,7 @@ static _Noreturn void child_exit(int status)
 	fflush(NULL);
 	_exit(status);
 }
+// ANCHOR_END: child_exit
 
 /*
  * Waits for child pid. Returns 0 if it exited with status 0; -1 with errno
@@ -164,8 +166,9 @@ int fork_same_address(fork_report_fn *report)
 	// TODO(stage 3): set fork_value, fork (fork_flushed), change the
 	// value in the child, and report what each process sees; the parent
 	// reports after the child has exited (wait_child).
-	// Read "Address spaces", section "Same address, different values".
+	// Read 01-address-spaces.md#same-address.
 	(void)report;
+	(void)fork_flushed;
 	(void)fork_view_now;
 	(void)child_exit;
 	(void)wait_child;
@@ -179,11 +182,11 @@ int fork_same_address(fork_report_fn *report)
 int fork_cow(struct cow_report *out)
 {
 	// TODO(stage 3): write into a private page (page_map), look at it
-	// (pagemap_lookup), fork, and record each step of struct cow_report.
+	// (pagemap_lookup), fork, and record each step of a cow_report.
 	// The parent must look before the child writes: use one pipe for
 	// the parent's go and one for the child's report (pipes_open,
 	// read_full, write_full), and wait_child at the end.
-	// Read "Looking inside a process", section "Copy-on-write".
+	// Read 02-inside-a-process.md#copy-on-write.
 	(void)out;
 	(void)pipes_open;
 	(void)read_full;
@@ -199,9 +202,10 @@ int fork_child_writes(int sharing, int *seen)
 	// TODO(stage 3): map a page with page_map(sharing), store the
 	// parent's value, fork; the child stores its value and exits; the
 	// parent waits, then reads the page.
-	// Read "Address spaces", section "Sharing on purpose".
+	// Read 01-address-spaces.md#sharing-on-purpose.
 	(void)sharing;
 	(void)seen;
+	(void)page_map;
 	(void)page_unmap;
 	errno = ENOSYS;
 	return -1;
@@ -217,9 +221,9 @@ int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 {
 	// TODO(stage 4): map map_bytes of anonymous memory, turn huge pages
 	// off for it (madvise MADV_NOHUGEPAGE), then count resident pages
-	// (pagemap_count_present) and minor faults (minor_faults) before and
-	// after touching each page once, through a volatile pointer.
-	// Read "Looking inside a process", section "Lazy allocation".
+	// (pagemap_count_present) and minor faults (minor_faults) before
+	// and after touching each page once, through a volatile pointer.
+	// Read 02-inside-a-process.md#lazy-allocation.
 	(void)map_bytes;
 	(void)pages;
 	(void)access;
@@ -250,11 +254,12 @@ static void touch_byte(void *addr, enum probe_access access)
 // ANCHOR: fault_probe
 int fault_probe(void *addr, enum probe_access access, struct fault_report *out)
 {
-	// TODO(stage 5): install a SIGSEGV handler with sigaction and
-	// SA_SIGINFO, set a sigsetjmp point, touch the byte (touch_byte);
-	// the handler records si_addr and si_code in fault_addr and
-	// fault_code and siglongjmps back. Restore the old handler.
-	// Read "Looking inside a process", section "Protection faults".
+	// TODO(stage 5): write a handler, static void segv_handler(int sig,
+	// siginfo_t *info, void *context), that records si_addr and si_code
+	// in fault_addr and fault_code and siglongjmps to fault_jump. Here,
+	// install it with sigaction and SA_SIGINFO, set the sigsetjmp
+	// point, touch the byte (touch_byte), and restore the old handler.
+	// Read 02-inside-a-process.md#protection-faults.
 	(void)addr;
 	(void)access;
 	(void)out;
@@ -333,7 +338,7 @@ int aslr_sample(const char *program, bool randomize, struct aslr_sample *out)
 	// point stdout at a pipe (dup2) and execl the program with the
 	// argument ASLR_PROBE_COMMAND; on failure child_fail. The parent
 	// reads the pipe (read_text), waits, and parses (aslr_parse).
-	// Read "Address spaces", section "Randomized layout".
+	// Read 01-address-spaces.md#randomized-layout.
 	(void)program;
 	(void)randomize;
 	(void)out;

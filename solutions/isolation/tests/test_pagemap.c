@@ -69,7 +69,8 @@ Test(pagemap, decode_each_flag)
 		  "bit 61 is file page / shared anonymous");
 	cr_assert(pagemap_decode(EXCLUSIVE).exclusive,
 		  "bit 56 is exclusively mapped");
-	cr_assert(pagemap_decode(SOFT_DIRTY).soft_dirty, "bit 55 is soft-dirty");
+	cr_assert(pagemap_decode(SOFT_DIRTY).soft_dirty,
+		  "bit 55 is soft-dirty");
 	cr_assert_not(pagemap_decode(SWAPPED).present, "bit 63 is present");
 	cr_assert_not(pagemap_decode(EXCLUSIVE).file_or_shared);
 	cr_assert_not(pagemap_decode(FILE_OR_SHARED).exclusive);
@@ -190,7 +191,8 @@ Test(pagemap, soft_dirty_after_write)
 	unsigned char *p = map_pages(1);
 	p[0] = 1;
 	if ((raw_entry(p) & SOFT_DIRTY) == 0)
-		cr_skip_test("kernel without soft-dirty (CONFIG_MEM_SOFT_DIRTY)");
+		cr_skip_test("kernel without soft-dirty "
+			     "(CONFIG_MEM_SOFT_DIRTY)");
 	if (!clear_soft_dirty())
 		cr_skip_test("cannot write /proc/self/clear_refs");
 	struct pagemap_entry e;
@@ -218,7 +220,7 @@ static bool swap_enabled(void)
 Test(pagemap, swapped_after_pageout)
 {
 	if (!swap_enabled())
-		cr_skip_test("no swap on this machine: nothing is ever swapped");
+		cr_skip_test("no swap on this machine: nothing is swapped");
 	unsigned char *p = map_pages(1);
 	p[0] = 1;
 	if (madvise(p, probe_page_size(), MADV_PAGEOUT) != 0 ||

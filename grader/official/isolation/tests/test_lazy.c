@@ -1,0 +1,124 @@
+/*
+ * Stage 4: a mapping gets frames lazily, one minor fault per page touched.
+ */
+#include "experiment.h"
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+TestSuite(lazy, .fini = harness_test_finished);
+
+enum {
+	MAP_BYTES = 64 * 1024 * 1024,
+	TOUCHED = 1000,
+	FAULT_SLACK = 20, /* faults the test's own code may take */
+};
+
+/*
+ * Under AddressSanitizer (make asan) every access also reads the shadow
+ * byte that covers its 8 bytes: touching N pages touches up to N / 8 fresh
+ * shadow pages too, at a fault each.
+ */
+#ifdef __SANITIZE_ADDRESS__
+enum { SHADOW_FAULTS = TOUCHED / 8 };
+#else
+enum { SHADOW_FAULTS = 0 };
+#endif
+
+/* True if this process is shown frame numbers (it has CAP_SYS_ADMIN). */
+static bool frames_visible(void)
+{
+	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p[0] = 1;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t raw = 0;
+	off_t off = (off_t)((uintptr_t)p / 4096) * 8;
+	bool ok = fd >= 0 && pread(fd, &raw, sizeof raw, off) == sizeof raw;
+	if (fd >= 0)
+		close(fd);
+	munmap(p, 4096);
+	return ok && (raw & ((UINT64_C(1) << 55) - 1)) != 0;
+}
+
+static struct lazy_report touch_ok(enum probe_access access)
+{
+	struct lazy_report r;
+	cr_assert_eq(lazy_touch(MAP_BYTES, TOUCHED, access, &r), 0,
+		     "lazy_touch failed: %s", strerror(errno));
+	cr_assert_eq(r.pages_mapped, MAP_BYTES / probe_page_size());
+	cr_assert_eq(r.pages_touched, TOUCHED);
+	return r;
+}
+
+Test(lazy, count_present)
+{
+	size_t page = probe_page_size();
+	unsigned char *p = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	p[1 * page] = p[3 * page] = p[6 * page] = 1;
+	size_t count = 99;
+	cr_assert_eq(pagemap_count_present(p, 8, &count), 0);
+	cr_assert_eq(count, 3, "three of eight pages were touched");
+	cr_assert_eq(pagemap_count_present(p + 4 * page, 4, &count), 0);
+	cr_assert_eq(count, 1, "one of the last four pages was touched");
+	munmap(p, 8 * page);
+}
+
+Test(lazy, fresh_mapping_not_resident)
+{
+	struct lazy_report r = touch_ok(ACCESS_WRITE);
+	cr_assert_eq(r.resident_before, 0, "mmap gives no frames at first");
+}
+
+Test(lazy, write_one_fault_per_page)
+{
+	struct lazy_report r = touch_ok(ACCESS_WRITE);
+	cr_assert_eq(r.resident_after - r.resident_before, TOUCHED,
+		     "each written page is now resident");
+	cr_assert(r.minor_faults >= TOUCHED &&
+		  r.minor_faults <= TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
+		  "expected one minor fault per page (%d), got %ld", TOUCHED,
+		  r.minor_faults);
+}
+
+Test(lazy, read_one_fault_per_page)
+{
+	struct lazy_report r = touch_ok(ACCESS_READ);
+	cr_assert_eq(r.resident_after - r.resident_before, TOUCHED,
+		     "a read maps a page too (the zero page)");
+	cr_assert(r.minor_faults >= TOUCHED &&
+		  r.minor_faults <= TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
+		  "expected one minor fault per page (%d), got %ld", TOUCHED,
+		  r.minor_faults);
+}
+
+Test(lazy, read_maps_zero_page)
+{
+	if (!frames_visible())
+		cr_skip_test("frame numbers read as 0 without CAP_SYS_ADMIN");
+	struct lazy_report r = touch_ok(ACCESS_READ);
+	cr_assert_neq(r.first_frame, 0);
+	cr_assert_eq(r.first_frame, r.last_frame,
+		     "pages only read share one frame: the zero page");
+	r = touch_ok(ACCESS_WRITE);
+	cr_assert_neq(r.first_frame, r.last_frame,
+		      "pages written get frames of their own");
+}
+
+Test(lazy, bad_sizes_rejected)
+{
+	struct lazy_report r;
+	errno = 0;
+	cr_assert_eq(lazy_touch(MAP_BYTES, 0, ACCESS_READ, &r), -1);
+	cr_assert_eq(errno, EINVAL, "touching no page is an error");
+	errno = 0;
+	cr_assert_eq(lazy_touch(probe_page_size(), 2, ACCESS_READ, &r), -1);
+	cr_assert_eq(errno, EINVAL, "more pages than the mapping holds");
+}

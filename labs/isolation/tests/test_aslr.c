@@ -1,0 +1,88 @@
+/*
+ * Stage 6: address-space layout randomization, on and off.
+ */
+#include "experiment.h"
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+TestSuite(aslr, .fini = harness_test_finished);
+
+enum { PATH_CAP = 4096 };
+
+/* Stores the path of isolation-demo, built next to run-tests, in path. */
+static void demo_path(char *path)
+{
+	ssize_t len = readlink("/proc/self/exe", path, PATH_CAP - 32);
+	cr_assert_gt(len, 0, "cannot read /proc/self/exe");
+	path[len] = '\0';
+	char *slash = strrchr(path, '/');
+	strcpy(slash + 1, "isolation-demo");
+	cr_assert_eq(access(path, X_OK), 0, "%s is missing: run make", path);
+}
+
+/* Takes one sample; skips the test if personality() is refused. */
+static struct aslr_sample sample_ok(bool randomize)
+{
+	char path[PATH_CAP];
+	demo_path(path);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(path, randomize, &s);
+	if (rc != 0 && errno == EPERM)
+		cr_skip_test("personality(ADDR_NO_RANDOMIZE) is refused here "
+			     "(a seccomp filter?)");
+	cr_assert_eq(rc, 0, "aslr_sample failed: %s", strerror(errno));
+	return s;
+}
+
+/* Returns kernel.randomize_va_space, or -1 if it cannot be read. */
+static int randomize_setting(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "r");
+	int setting = -1;
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%d", &setting) != 1)
+		setting = -1;
+	fclose(f);
+	return setting;
+}
+
+Test(aslr, sample_is_plausible)
+{
+	struct aslr_sample s = sample_ok(true);
+	cr_assert(s.stack != 0 && s.heap != 0 && s.code != 0);
+	cr_assert_gt(s.stack, s.code, "the stack is above the code");
+	cr_assert_gt(s.stack, s.heap, "the stack is above the heap");
+}
+
+Test(aslr, fixed_without_randomization)
+{
+	struct aslr_sample a = sample_ok(false);
+	struct aslr_sample b = sample_ok(false);
+	cr_assert_eq(a.stack, b.stack, "ADDR_NO_RANDOMIZE: same stack");
+	cr_assert_eq(a.heap, b.heap, "ADDR_NO_RANDOMIZE: same heap");
+	cr_assert_eq(a.code, b.code, "ADDR_NO_RANDOMIZE: same code");
+}
+
+Test(aslr, moves_with_randomization)
+{
+	if (randomize_setting() == 0)
+		cr_skip_test("randomization is off: randomize_va_space is 0");
+	struct aslr_sample a = sample_ok(true);
+	struct aslr_sample b = sample_ok(true);
+	cr_assert_neq(a.stack, b.stack, "each run gets its own stack address");
+}
+
+Test(aslr, missing_program_fails)
+{
+	struct aslr_sample s;
+	errno = 0;
+	cr_assert_eq(aslr_sample("/nonexistent/isolation-demo", true, &s), -1);
+	cr_assert_eq(errno, ENOENT, "the exec's errno reaches the caller");
+}
