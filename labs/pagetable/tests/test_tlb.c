@@ -1,0 +1,174 @@
+/*
+ * Stage 3: the TLB, alone and in the MMU.
+ */
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "helpers.h"
+#include "tlb.h"
+#include "vm.h"
+
+TestSuite(tlb, .fini = harness_test_finished);
+
+Test(tlb, miss_then_hit)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 4), 0);
+	uint64_t pte = 0;
+	cr_assert_not(tlb_lookup(&tlb, 1, 0x42, &pte));
+	tlb_insert(&tlb, 1, 0x42, pte_make(7, PTE_PRESENT));
+	cr_assert(tlb_lookup(&tlb, 1, 0x42, &pte));
+	cr_assert_eq(pte_frame(pte), 7);
+	cr_assert(tlb_lookup(&tlb, 1, 0x42, &pte));
+	cr_assert_eq(tlb.hits, 2);
+	cr_assert_eq(tlb.misses, 1);
+	tlb_free(&tlb);
+}
+
+Test(tlb, entries_are_tagged_with_the_asid)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 4), 0);
+	uint64_t pte;
+	tlb_insert(&tlb, 1, 0x42, pte_make(7, PTE_PRESENT));
+	cr_assert_not(tlb_lookup(&tlb, 2, 0x42, &pte),
+		      "another address space's entry must not hit");
+	tlb_insert(&tlb, 2, 0x42, pte_make(9, PTE_PRESENT));
+	cr_assert(tlb_lookup(&tlb, 1, 0x42, &pte));
+	cr_assert_eq(pte_frame(pte), 7);
+	cr_assert(tlb_lookup(&tlb, 2, 0x42, &pte));
+	cr_assert_eq(pte_frame(pte), 9);
+	tlb_free(&tlb);
+}
+
+Test(tlb, insert_updates_an_entry_in_place)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 4), 0);
+	tlb_insert(&tlb, 1, 5, pte_make(1, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 5, pte_make(2, PTE_PRESENT | PTE_DIRTY));
+	size_t valid = 0;
+	for (size_t i = 0; i < tlb.size; i++)
+		valid += tlb.entries[i].valid;
+	cr_assert_eq(valid, 1, "one page, one entry");
+	uint64_t pte;
+	cr_assert(tlb_lookup(&tlb, 1, 5, &pte));
+	cr_assert_eq(pte_frame(pte), 2);
+	tlb_free(&tlb);
+}
+
+Test(tlb, full_tlb_replaces_round_robin)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 2), 0);
+	uint64_t pte;
+	tlb_insert(&tlb, 1, 10, pte_make(10, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 11, pte_make(11, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 12, pte_make(12, PTE_PRESENT)); /* replaces 10 */
+	cr_assert_not(tlb_lookup(&tlb, 1, 10, &pte));
+	cr_assert(tlb_lookup(&tlb, 1, 11, &pte));
+	cr_assert(tlb_lookup(&tlb, 1, 12, &pte));
+	tlb_insert(&tlb, 1, 13, pte_make(13, PTE_PRESENT)); /* replaces 11 */
+	cr_assert_not(tlb_lookup(&tlb, 1, 11, &pte));
+	cr_assert(tlb_lookup(&tlb, 1, 12, &pte));
+	cr_assert(tlb_lookup(&tlb, 1, 13, &pte));
+	tlb_free(&tlb);
+}
+
+Test(tlb, invalidate_drops_one_entry)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 4), 0);
+	uint64_t pte;
+	tlb_insert(&tlb, 1, 10, pte_make(10, PTE_PRESENT));
+	tlb_insert(&tlb, 2, 10, pte_make(11, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 12, pte_make(12, PTE_PRESENT));
+	tlb_invalidate(&tlb, 1, 10);
+	cr_assert_not(tlb_lookup(&tlb, 1, 10, &pte));
+	cr_assert(tlb_lookup(&tlb, 2, 10, &pte));
+	cr_assert(tlb_lookup(&tlb, 1, 12, &pte));
+	tlb_flush(&tlb);
+	cr_assert_not(tlb_lookup(&tlb, 2, 10, &pte));
+	cr_assert_not(tlb_lookup(&tlb, 1, 12, &pte));
+	tlb_free(&tlb);
+}
+
+Test(tlb, no_tlb_always_misses)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 0), 0);
+	uint64_t pte;
+	tlb_insert(&tlb, 1, 10, pte_make(10, PTE_PRESENT));
+	cr_assert_not(tlb_lookup(&tlb, 1, 10, &pte));
+	tlb_free(&tlb);
+}
+
+/* A machine with a TLB and pages mapped by hand: no page faults needed. */
+static struct addr_space *mapped_machine(struct vm *vm, size_t tlb_size)
+{
+	struct vm_config config = test_config(8, POLICY_FIFO);
+	config.tlb_size = tlb_size;
+	test_machine(vm, &config);
+	struct addr_space *as = test_space(vm, 0, 1 << 20, PTE_WRITABLE);
+	for (uint64_t page = 0; page < 8; page++)
+		cr_assert_eq(pt_map(&as->pt, page * TEST_PAGE, 7 - page,
+				    PTE_WRITABLE),
+			     0);
+	vm->frames_used = 8;
+	return as;
+}
+
+Test(tlb, mmu_counts_hits_and_misses)
+{
+	struct vm vm;
+	mapped_machine(&vm, 4);
+	uint64_t pa;
+	for (int i = 0; i < 10; i++) {
+		cr_assert_eq(
+			vm_access(&vm, 0x1000 + (uint64_t)i, ACCESS_READ, &pa),
+			VM_HIT);
+		cr_assert_eq(pa, 6 * TEST_PAGE + (uint64_t)i);
+	}
+	const struct vm_stats *s = vm_stats(&vm);
+	cr_assert_eq(s->tlb_misses, 1, "only the first reference walks");
+	cr_assert_eq(s->tlb_hits, 9);
+	cr_assert_eq(s->hits, 10);
+	vm_free(&vm);
+}
+
+Test(tlb, mmu_hits_translate_like_walks)
+{
+	struct vm vm;
+	mapped_machine(&vm, 2);
+	uint64_t pa;
+	for (int round = 0; round < 3; round++) {
+		for (uint64_t page = 0; page < 8; page++) {
+			uint64_t va = page * TEST_PAGE + 0x10 * page;
+			cr_assert_eq(vm_access(&vm, va, ACCESS_READ, &pa),
+				     VM_HIT);
+			cr_assert_eq(pa, (7 - page) * TEST_PAGE + 0x10 * page);
+			cr_assert_eq(vm_access(&vm, va, ACCESS_READ, &pa),
+				     VM_HIT);
+			cr_assert_eq(pa, (7 - page) * TEST_PAGE + 0x10 * page);
+		}
+	}
+	const struct vm_stats *s = vm_stats(&vm);
+	cr_assert_eq(s->tlb_hits, 24);
+	cr_assert_eq(s->tlb_misses, 24);
+	vm_free(&vm);
+}
+
+Test(tlb, write_through_a_clean_entry_sets_dirty)
+{
+	struct vm vm;
+	struct addr_space *as = mapped_machine(&vm, 4);
+	uint64_t pa;
+	cr_assert_eq(vm_access(&vm, 0x2000, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(vm_access(&vm, 0x2000, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(vm_stats(&vm)->tlb_hits, 1, "the TLB holds the page");
+	cr_assert_eq(vm_access(&vm, 0x2008, ACCESS_WRITE, &pa), VM_HIT);
+	cr_assert(*pt_walk(&as->pt, 0x2000, false) & PTE_DIRTY,
+		  "a write after a read must still set the PTE's dirty bit");
+	cr_assert_eq(pa, 5 * TEST_PAGE + 8);
+	vm_free(&vm);
+}
