@@ -3,6 +3,7 @@
  */
 #include "experiment.h"
 #include "harness.h"
+#include "support.h"
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
@@ -71,22 +72,6 @@ Test(fork, stdout_flushed_before_fork, .init = cr_redirect_stdout)
 	cr_assert_stdout_eq_str("printed once, before the fork\n");
 }
 
-/* True if this process is shown frame numbers (it has CAP_SYS_ADMIN). */
-static bool frames_visible(void)
-{
-	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	p[0] = 1;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t raw = 0;
-	off_t off = (off_t)((uintptr_t)p / 4096) * 8;
-	bool ok = fd >= 0 && pread(fd, &raw, sizeof raw, off) == sizeof raw;
-	if (fd >= 0)
-		close(fd);
-	munmap(p, 4096);
-	return ok && (raw & ((UINT64_C(1) << 55) - 1)) != 0;
-}
-
 Test(fork, cow_exclusive_bit)
 {
 	struct cow_report r;
@@ -108,7 +93,7 @@ Test(fork, cow_exclusive_bit)
 
 Test(fork, cow_frames)
 {
-	if (!frames_visible())
+	if (!support_frames_visible())
 		cr_skip_test("frame numbers read as 0 without CAP_SYS_ADMIN");
 	struct cow_report r;
 	cr_assert_eq(fork_cow(&r), 0, "fork_cow failed: %s", strerror(errno));

@@ -3,6 +3,7 @@
  */
 #include "experiment.h"
 #include "harness.h"
+#include "support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -29,22 +30,6 @@ enum { SHADOW_FAULTS = TOUCHED / 8 };
 #else
 enum { SHADOW_FAULTS = 0 };
 #endif
-
-/* True if this process is shown frame numbers (it has CAP_SYS_ADMIN). */
-static bool frames_visible(void)
-{
-	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	p[0] = 1;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t raw = 0;
-	off_t off = (off_t)((uintptr_t)p / 4096) * 8;
-	bool ok = fd >= 0 && pread(fd, &raw, sizeof raw, off) == sizeof raw;
-	if (fd >= 0)
-		close(fd);
-	munmap(p, 4096);
-	return ok && (raw & ((UINT64_C(1) << 55) - 1)) != 0;
-}
 
 static struct lazy_report touch_ok(enum probe_access access)
 {
@@ -101,7 +86,7 @@ Test(lazy, read_one_fault_per_page)
 
 Test(lazy, read_maps_zero_page)
 {
-	if (!frames_visible())
+	if (!support_frames_visible())
 		cr_skip_test("frame numbers read as 0 without CAP_SYS_ADMIN");
 	struct lazy_report r = touch_ok(ACCESS_READ);
 	cr_assert_neq(r.first_frame, 0);

@@ -2,6 +2,7 @@
  * Stage 1: decoding /proc/self/pagemap entries and reading the right one.
  */
 #include "harness.h"
+#include "support.h"
 #include "probe.h"
 
 #include <criterion/criterion.h>
@@ -39,16 +40,6 @@ static uint64_t raw_entry(const void *addr)
 	cr_assert_eq(pread(fd, &raw, sizeof raw, off), (ssize_t)sizeof raw);
 	close(fd);
 	return raw;
-}
-
-/* True if this process is shown frame numbers (it has CAP_SYS_ADMIN). */
-static bool frames_visible(void)
-{
-	unsigned char *p = map_pages(1);
-	p[0] = 1;
-	bool visible = (raw_entry(p) & FRAME_MASK) != 0;
-	munmap(p, probe_page_size());
-	return visible;
 }
 
 Test(pagemap, decode_present_with_frame)
@@ -150,7 +141,7 @@ Test(pagemap, code_page_is_file_page)
 
 Test(pagemap, frames_distinct_when_visible)
 {
-	if (!frames_visible())
+	if (!support_frames_visible())
 		cr_skip_test("frame numbers read as 0 without CAP_SYS_ADMIN");
 	unsigned char *p = map_pages(2);
 	p[0] = 1;
@@ -165,7 +156,7 @@ Test(pagemap, frames_distinct_when_visible)
 
 Test(pagemap, frames_hidden_without_privilege)
 {
-	if (frames_visible())
+	if (support_frames_visible())
 		cr_skip_test("running with CAP_SYS_ADMIN: frame numbers shown");
 	unsigned char *p = map_pages(1);
 	p[0] = 1;
