@@ -1,0 +1,115 @@
+/*
+ * Stage 4: realloc, in place when it can be.
+ */
+#include "testutil.h"
+
+TestSuite(realloc, .init = heap_fresh, .fini = harness_test_finished,
+	  .timeout = 10);
+
+Test(realloc, null_is_malloc)
+{
+	unsigned char *p = mm_realloc(NULL, 100);
+	cr_assert_not_null(p);
+	cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0);
+	fill(p, 100, 1);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, zero_frees_and_returns_null)
+{
+	void *p = mm_malloc(1000);
+	void *wall = mm_malloc(16);
+	cr_assert(p && wall);
+	cr_assert_null(mm_realloc(p, 0), "mm_realloc(p, 0) frees p, returns NULL");
+	cr_assert((*header_of(p) & ALLOC_FLAG) == 0, "the block was not freed");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, moving_keeps_the_contents)
+{
+	unsigned char *p = mm_malloc(100);
+	void *wall = mm_malloc(100); /* p cannot grow in place */
+	cr_assert(p && wall);
+	fill(p, 100, 3);
+	unsigned char *q = mm_realloc(p, 5000);
+	cr_assert_not_null(q);
+	cr_assert(holds(q, 100, 3), "realloc lost the old contents");
+	fill(q, 5000, 4);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, shrinking_stays_in_place_and_frees_the_tail)
+{
+	unsigned char *p = mm_malloc(8000);
+	void *wall = mm_malloc(16);
+	cr_assert(p && wall);
+	fill(p, 100, 5);
+	heap_fill_up();
+	cr_assert_eq(mm_realloc(p, 100), p, "shrinking should not move");
+	cr_assert(holds(p, 100, 5));
+	void *q = mm_malloc(6000);
+	cr_assert(q != NULL && in_heap(q),
+		  "the tail cut off by shrinking should be free for reuse");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, grows_into_a_free_next_block)
+{
+	unsigned char *p = mm_malloc(300);
+	void *next = mm_malloc(2000);
+	void *wall = mm_malloc(300);
+	cr_assert(p && next && wall);
+	cr_assert((unsigned char *)next > p, "blocks of 300 bytes and more are"
+		  " placed at the start of the free block they come from");
+	fill(p, 100, 6);
+	heap_fill_up();
+	mm_free(next);
+	cr_assert_eq(mm_realloc(p, 1500), p,
+		     "the free block after p has room: grow in place");
+	cr_assert(holds(p, 100, 6));
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, grows_at_the_end_of_the_heap)
+{
+	unsigned char *p = mm_malloc(100);
+	cr_assert_not_null(p);
+	fill(p, 100, 7);
+	for (size_t size = 200; size < 100000; size += size / 2) {
+		unsigned char *q = mm_realloc(p, size);
+		cr_assert_eq(q, p, "the last block can always grow in place"
+				   " (size %zu)", size);
+		cr_assert(holds(q, 100, 7));
+	}
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, failure_keeps_the_block)
+{
+	unsigned char *p = mm_malloc(100);
+	cr_assert_not_null(p);
+	fill(p, 100, 8);
+	cr_assert_null(mm_realloc(p, SIZE_MAX - 64));
+	cr_assert_null(mm_realloc(p, PTRDIFF_MAX));
+	cr_assert(holds(p, 100, 8), "a failed realloc must leave the block");
+	cr_assert(*header_of(p) & ALLOC_FLAG);
+	mm_free(p);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, string_builder)
+{
+	/* Two buffers grown byte by byte, interleaved with small blocks. */
+	unsigned char *a = NULL, *b = NULL;
+	for (size_t n = 1; n <= 20000; n++) {
+		a = mm_realloc(a, n);
+		b = mm_realloc(b, n);
+		cr_assert(a && b);
+		a[n - 1] = test_byte(1, n - 1);
+		b[n - 1] = test_byte(2, n - 1);
+		if (n % 100 == 0)
+			cr_assert_not_null(mm_malloc(n % 300));
+	}
+	cr_assert(holds(a, 20000, 1) && holds(b, 20000, 2));
+	cr_assert(mm_checkheap(__LINE__));
+}

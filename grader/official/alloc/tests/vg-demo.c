@@ -1,0 +1,156 @@
+/*
+ * vg-demo: the classic heap bugs, committed on mm.c, for memcheck to find.
+ *
+ *     valgrind --leak-check=full ./vg-demo MODE
+ *
+ * MODE is one of:
+ *   clean             allocates, resizes and frees correctly: no errors
+ *   overflow          writes one byte past the end of a block
+ *   underflow         writes one byte before the start of a block
+ *   leak              loses the only pointer to a block
+ *   use-after-free    reads a block after freeing it
+ *   double-free       frees a block twice (mm_free then aborts)
+ *   uninitialised     branches on a byte malloc never set
+ *   realloc-overflow  writes past a block that realloc grew in place
+ *
+ * memcheck knows nothing of mm.c's blocks unless mm.c tells it (stage 7),
+ * so before that stage it reports none of these bugs.
+ */
+#include "memlib.h"
+#include "mm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Volatile, so that the compiler keeps every buggy access. */
+typedef volatile unsigned char vbyte;
+
+static int clean(void)
+{
+	unsigned char *blocks[50];
+	for (int i = 0; i < 50; i++) {
+		blocks[i] = mm_malloc((size_t)i * 10);
+		memset(blocks[i], i, (size_t)i * 10);
+	}
+	for (int i = 0; i < 50; i += 2) {
+		blocks[i] = mm_realloc(blocks[i], (size_t)i * 30 + 1);
+		blocks[i][i * 30] = 1;
+	}
+	unsigned char *zeroes = mm_calloc(100, 3);
+	int sum = 0;
+	for (int i = 0; i < 300; i++)
+		sum += zeroes[i];
+	mm_free(zeroes);
+	for (int i = 0; i < 50; i++)
+		mm_free(blocks[i]);
+	unsigned char *big = mm_malloc(300000);
+	memset(big, 1, 300000);
+	big = mm_realloc(big, 600000);
+	sum += big[299999];
+	mm_free(big);
+	return sum == 1 ? 0 : 1;
+}
+
+static int overflow(void)
+{
+	vbyte *p = mm_malloc(24);
+	p[24] = 'x';
+	mm_free((void *)p);
+	return 0;
+}
+
+static int underflow(void)
+{
+	vbyte *p = mm_malloc(24);
+	p[-1] = 'x';
+	mm_free((void *)p);
+	return 0;
+}
+
+static int leak(void)
+{
+	void *p = mm_malloc(100);
+	memset(p, 0, 100);
+	p = NULL;
+	return 0;
+}
+
+static int use_after_free(void)
+{
+	void *q = mm_malloc(64); /* a neighbour, so p is not the top block */
+	vbyte *p = mm_malloc(64);
+	p[0] = 1;
+	mm_free((void *)p);
+	int value = p[0];
+	mm_free(q);
+	return value == 1234;
+}
+
+static int double_free(void)
+{
+	void *p = mm_malloc(64);
+	void *q = mm_malloc(64);
+	mm_free(p);
+	mm_free(p);
+	mm_free(q);
+	return 0;
+}
+
+static int uninitialised(void)
+{
+	unsigned char *p = mm_malloc(64);
+	int result = 0;
+	if (p[10] == 42) /* memcheck: depends on an uninitialised value */
+		result = 1;
+	mm_free(p);
+	printf("%d\n", result);
+	return 0;
+}
+
+static int realloc_overflow(void)
+{
+	unsigned char *p = mm_malloc(40);
+	memset(p, 7, 40);
+	p = mm_realloc(p, 1000); /* the last block: grows in place */
+	vbyte *v = p;
+	int sum = v[0] + v[39]; /* kept by realloc: defined */
+	v[1000] = 'x';
+	mm_free(p);
+	return sum == 14 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(void);
+	} modes[] = {
+		{"clean", clean},
+		{"overflow", overflow},
+		{"underflow", underflow},
+		{"leak", leak},
+		{"use-after-free", use_after_free},
+		{"double-free", double_free},
+		{"uninitialised", uninitialised},
+		{"realloc-overflow", realloc_overflow},
+	};
+	enum { NMODES = sizeof modes / sizeof modes[0] };
+	if (argc == 2) {
+		for (int i = 0; i < NMODES; i++) {
+			if (strcmp(argv[1], modes[i].name) != 0)
+				continue;
+			mem_reset();
+			if (!mm_init()) {
+				fprintf(stderr, "vg-demo: mm_init failed\n");
+				return 1;
+			}
+			return modes[i].run();
+		}
+	}
+	fprintf(stderr, "usage: vg-demo MODE\nmodes:");
+	for (int i = 0; i < NMODES; i++)
+		fprintf(stderr, " %s", modes[i].name);
+	fprintf(stderr, "\n");
+	return 2;
+}

@@ -1,0 +1,85 @@
+/*
+ * Stage 1: a bump allocator on the (simulated) break.
+ */
+#include "../bump.h"
+#include "testutil.h"
+
+TestSuite(bump, .init = mem_reset, .fini = harness_test_finished,
+	  .timeout = 10);
+
+Test(bump, aligned)
+{
+	for (size_t size = 0; size < 100; size++) {
+		void *p = bump_malloc(size);
+		cr_assert_not_null(p, "bump_malloc(%zu) failed", size);
+		cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0,
+			  "bump_malloc(%zu) returned %p, not 16-aligned", size, p);
+	}
+}
+
+Test(bump, blocks_are_disjoint_and_in_the_heap)
+{
+	enum { N = 200 };
+	unsigned char *blocks[N];
+	size_t sizes[N];
+	for (size_t i = 0; i < N; i++) {
+		sizes[i] = i * 37 % 300 + 1;
+		blocks[i] = bump_malloc(sizes[i]);
+		cr_assert_not_null(blocks[i]);
+		cr_assert(in_heap(blocks[i]) && in_heap(blocks[i] + sizes[i] - 1),
+			  "block %zu is outside the heap", i);
+		fill(blocks[i], sizes[i], (unsigned)i);
+	}
+	for (size_t i = 0; i < N; i++)
+		cr_assert(holds(blocks[i], sizes[i], (unsigned)i),
+			  "block %zu was overwritten by a later one", i);
+}
+
+Test(bump, break_moves_by_the_rounded_size)
+{
+	for (size_t size = 1; size < 300; size += 7) {
+		size_t before = mem_heapsize();
+		void *p = bump_malloc(size);
+		cr_assert_not_null(p);
+		size_t grown = mem_heapsize() - before;
+		cr_assert(grown >= size && grown < size + 2 * TEST_ALIGNMENT,
+			  "bump_malloc(%zu) moved the break by %zu bytes", size,
+			  grown);
+	}
+}
+
+Test(bump, zero_bytes_give_unique_pointers)
+{
+	void *a = bump_malloc(0);
+	void *b = bump_malloc(0);
+	cr_assert(a != NULL && b != NULL && a != b,
+		  "bump_malloc(0) must return a unique pointer (got %p, %p)", a, b);
+}
+
+Test(bump, null_when_the_break_cannot_grow)
+{
+	mem_set_limit(4096);
+	size_t n = 0;
+	while (bump_malloc(1000) != NULL)
+		cr_assert(++n <= 4, "more 1000-byte blocks than fit in 4096 bytes");
+	cr_assert_eq(n, 4, "only %zu blocks of 1000 bytes fit in 4096", n);
+	cr_assert(mem_heapsize() <= 4096);
+}
+
+Test(bump, huge_request_fails_cleanly)
+{
+	size_t before = mem_heapsize();
+	cr_assert_null(bump_malloc(SIZE_MAX));
+	cr_assert_null(bump_malloc(SIZE_MAX - 8));
+	cr_assert_null(bump_malloc((size_t)INTPTR_MAX));
+	cr_assert_eq(mem_heapsize(), before, "a failed request moved the break");
+	cr_assert_not_null(bump_malloc(10), "the heap is unusable afterwards");
+}
+
+Test(bump, free_gives_nothing_back)
+{
+	void *a = bump_malloc(64);
+	bump_free(a);
+	void *b = bump_malloc(64);
+	cr_assert(b != a, "a bump allocator never reuses memory");
+}

@@ -1,0 +1,109 @@
+/*
+ * Stage 4: segregated free lists and a better fit than first fit.
+ */
+#include "testutil.h"
+
+TestSuite(seglist, .init = heap_fresh, .fini = harness_test_finished,
+	  .timeout = 10);
+
+Test(seglist, small_request_takes_the_small_block)
+{
+	/* A big free block first in the heap, a small one after it. */
+	unsigned char *big = mm_malloc(4000);
+	void *guard1 = mm_malloc(300);
+	unsigned char *small = mm_malloc(400);
+	void *guard2 = mm_malloc(300);
+	cr_assert(big && guard1 && small && guard2);
+	heap_fill_up();
+	mm_free(big);
+	mm_free(small);
+	cr_assert_eq(mm_malloc(380), small,
+		     "a 380-byte request should take the 400-byte free block,"
+		     " not split the 4000-byte one");
+	cr_assert_eq(mm_malloc(3900), big, "the big block should be intact");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(seglist, best_of_several_in_one_class)
+{
+	/* Free blocks of 1000, 700 and 600 bytes (in that order in the heap);
+	 * a 550-byte request should take the 600-byte one. */
+	size_t sizes[] = {1000, 700, 600};
+	unsigned char *blocks[3];
+	for (int i = 0; i < 3; i++) {
+		blocks[i] = mm_malloc(sizes[i]);
+		cr_assert_not_null(mm_malloc(300)); /* a guard */
+	}
+	heap_fill_up();
+	for (int i = 0; i < 3; i++)
+		mm_free(blocks[i]);
+	cr_assert_eq(mm_malloc(550), blocks[2],
+		     "of three free blocks that fit, take the smallest");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(seglist, small_blocks_cost_no_footer)
+{
+	/* An allocated block needs only its header: 24 bytes fit in 32. */
+	size_t start = mem_heapsize();
+	for (int i = 0; i < 1000; i++)
+		cr_assert_not_null(mm_malloc(24));
+	cr_assert(mem_heapsize() - start <= 1000 * 32 + 8192,
+		  "1000 blocks of 24 bytes took %zu bytes of heap",
+		  mem_heapsize() - start);
+}
+
+Test(seglist, many_sizes_many_frees)
+{
+	enum { SLOTS = 1000, STEPS = 100000 };
+	static unsigned char *blocks[SLOTS];
+	static size_t sizes[SLOTS];
+	uint64_t rng = 99;
+	for (unsigned step = 0; step < STEPS; step++) {
+		size_t i = test_random(&rng) % SLOTS;
+		if (blocks[i] != NULL) {
+			cr_assert(holds(blocks[i], sizes[i], (unsigned)i));
+			mm_free(blocks[i]);
+			blocks[i] = NULL;
+			continue;
+		}
+		/* Mostly small, sometimes up to 64 KiB. */
+		uint64_t r = test_random(&rng);
+		sizes[i] = r % 8 == 0 ? r % 65536 : r % 512;
+		blocks[i] = mm_malloc(sizes[i]);
+		cr_assert_not_null(blocks[i]);
+		fill(blocks[i], sizes[i], (unsigned)i);
+		if (step % 5000 == 0)
+			cr_assert(mm_checkheap(__LINE__));
+	}
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(seglist, utilization_of_a_random_mix)
+{
+	/* Peak live payload over peak heap on a random mix: the lists must
+	 * reuse freed memory well. */
+	enum { SLOTS = 2000, STEPS = 50000 };
+	static void *blocks[SLOTS];
+	static size_t sizes[SLOTS];
+	uint64_t rng = 5;
+	size_t live = 0, peak_live = 0, peak_heap = 0;
+	for (unsigned step = 0; step < STEPS; step++) {
+		size_t i = test_random(&rng) % SLOTS;
+		if (blocks[i] != NULL) {
+			mm_free(blocks[i]);
+			blocks[i] = NULL;
+			live -= sizes[i];
+		} else {
+			sizes[i] = test_random(&rng) % 3000 + 1;
+			blocks[i] = mm_malloc(sizes[i]);
+			cr_assert_not_null(blocks[i]);
+			live += sizes[i];
+		}
+		peak_live = live > peak_live ? live : peak_live;
+		size_t heap = mem_heapsize() + mem_mapped_bytes();
+		peak_heap = heap > peak_heap ? heap : peak_heap;
+	}
+	double util = (double)peak_live / (double)peak_heap;
+	cr_assert(util >= 0.80, "utilization %.3f is below 0.80", util);
+}

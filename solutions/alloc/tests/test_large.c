@@ -1,0 +1,156 @@
+/*
+ * Stage 5: large blocks in mappings of their own; trimming the break.
+ */
+#include "testutil.h"
+
+TestSuite(large, .init = heap_fresh, .fini = harness_test_finished,
+	  .timeout = 10);
+TestSuite(trim, .init = heap_fresh, .fini = harness_test_finished,
+	  .timeout = 10);
+
+Test(large, large_block_gets_a_mapping)
+{
+	unsigned char *p = mm_malloc(LARGE);
+	cr_assert_not_null(p);
+	cr_assert(!in_heap(p), "a %d-byte block belongs in a mapping", LARGE);
+	cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0);
+	cr_assert_eq(mem_mapped_count(), 1);
+	cr_assert(mem_mapped_bytes() >= LARGE);
+	cr_assert(mem_mapped_bytes() <= LARGE + 2 * mem_pagesize(),
+		  "the mapping is much larger than the block");
+	fill(p, LARGE, 1);
+	cr_assert(holds(p, LARGE, 1));
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(large, free_unmaps)
+{
+	void *p = mm_malloc(LARGE);
+	void *q = mm_malloc(3 * LARGE);
+	cr_assert(p && q);
+	cr_assert_eq(mem_mapped_count(), 2);
+	mm_free(p);
+	cr_assert_eq(mem_mapped_count(), 1, "free must unmap a mapped block");
+	mm_free(q);
+	cr_assert_eq(mem_mapped_count(), 0);
+	cr_assert_eq(mem_mapped_bytes(), 0);
+}
+
+Test(large, small_blocks_stay_in_the_heap)
+{
+	for (size_t size = 1; size < 64 << 10; size = size * 3 + 1) {
+		void *p = mm_malloc(size);
+		cr_assert(p != NULL && in_heap(p), "%zu bytes belong in the heap",
+			  size);
+	}
+	cr_assert_eq(mem_mapped_count(), 0);
+}
+
+Test(large, realloc_grows_a_mapped_block)
+{
+	unsigned char *p = mm_malloc(LARGE);
+	cr_assert_not_null(p);
+	fill(p, LARGE, 2);
+	for (size_t size = 2 * LARGE; size <= 64 * LARGE; size *= 2) {
+		p = mm_realloc(p, size);
+		cr_assert_not_null(p);
+		cr_assert(holds(p, LARGE, 2), "realloc to %zu lost data", size);
+		cr_assert_eq(mem_mapped_count(), 1, "the old mapping remains");
+	}
+	mm_free(p);
+	cr_assert_eq(mem_mapped_count(), 0);
+}
+
+Test(large, realloc_between_heap_and_mapping)
+{
+	unsigned char *p = mm_malloc(1000);
+	cr_assert_not_null(p);
+	void *wall = mm_malloc(16);
+	fill(p, 1000, 3);
+	p = mm_realloc(p, LARGE);
+	cr_assert(p != NULL && !in_heap(p) && holds(p, 1000, 3));
+	p = mm_realloc(p, 500);
+	cr_assert(p != NULL && in_heap(p) && holds(p, 500, 3),
+		  "a block shrunk to 500 bytes belongs back in the heap");
+	cr_assert_eq(mem_mapped_count(), 0);
+	cr_assert_not_null(wall);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(large, calloc_of_a_large_block_is_zero)
+{
+	/* Dirty a mapping and give it back, then ask for zeroes. */
+	unsigned char *dirty = mm_malloc(LARGE);
+	cr_assert_not_null(dirty);
+	memset(dirty, 0xAA, LARGE);
+	mm_free(dirty);
+	unsigned char *p = mm_calloc(LARGE / 8, 8);
+	cr_assert_not_null(p);
+	for (size_t i = 0; i < LARGE; i++)
+		cr_assert_eq(p[i], 0, "byte %zu is not zero", i);
+}
+
+Test(large, full_break_falls_back_to_mappings)
+{
+	mem_set_limit(mem_heapsize()); /* a break that cannot grow */
+	void *blocks[100];
+	for (int i = 0; i < 100; i++) {
+		blocks[i] = mm_malloc(100);
+		cr_assert_not_null(blocks[i], "with the break stuck, small"
+					      " blocks must come from mappings");
+		fill(blocks[i], 100, (unsigned)i);
+	}
+	for (int i = 0; i < 100; i++) {
+		cr_assert(holds(blocks[i], 100, (unsigned)i));
+		mm_free(blocks[i]);
+	}
+	cr_assert_eq(mem_mapped_count(), 0);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(trim, freeing_the_top_lowers_the_break)
+{
+	void *low = mm_malloc(100);
+	cr_assert_not_null(low);
+	void *blocks[1000];
+	for (int i = 0; i < 1000; i++)
+		cr_assert_not_null(blocks[i] = mm_malloc(1000));
+	size_t peak = mem_heapsize();
+	for (int i = 0; i < 1000; i++)
+		mm_free(blocks[i]);
+	cr_assert(mem_heapsize() <= peak / 2,
+		  "after freeing the top 1 MB the heap is still %zu bytes",
+		  mem_heapsize());
+	cr_assert(mem_heapsize() >= 100, "the live block must stay");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(trim, a_live_top_block_keeps_the_heap)
+{
+	void *blocks[1000];
+	for (int i = 0; i < 1000; i++)
+		cr_assert_not_null(blocks[i] = mm_malloc(1000));
+	void *top = mm_malloc(100);
+	cr_assert_not_null(top);
+	fill(top, 100, 9);
+	size_t peak = mem_heapsize();
+	for (int i = 0; i < 1000; i++)
+		mm_free(blocks[i]);
+	cr_assert(mem_heapsize() >= peak - 8192,
+		  "the break cannot drop below a live block");
+	cr_assert(holds(top, 100, 9));
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(trim, small_free_top_is_kept)
+{
+	void *p = mm_malloc(1000);
+	cr_assert_not_null(p);
+	size_t heap = mem_heapsize();
+	for (int i = 0; i < 1000; i++) {
+		mm_free(p);
+		p = mm_malloc(1000);
+	}
+	cr_assert_eq(mem_heapsize(), heap,
+		     "a small free top block should not move the break");
+}
