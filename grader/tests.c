@@ -5,12 +5,14 @@
  * of run-tests (--filter GLOB -j1) with GRADER_REPORT pointing at a fresh
  * report file, then reads, for each test the glob matches:
  *
- *     result SUITE/TEST STATUS SIGNAL   Criterion's verdict
+ *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict
  *     end SUITE/TEST                    the test body reached its end
  *     message SUITE/TEST TEXT           a failed assertion
  *
  * A test is passed only with both a "passed" result and an end record: a
  * test that calls exit(0) early looks passed to Criterion, but has no end.
+ * (A test meant to die, declared with .signal or .exit_code, has ENDS 0
+ * and needs no end record.)
  * A test with no result at all was cut short by a crash of the runner or by
  * the time limit.
  */
@@ -99,6 +101,7 @@ void tests_describe_list_failure(const struct test_list *list,
 /* What the report says about one test. */
 struct test_report {
 	bool has_result, has_end;
+	bool must_end; /* false for a test meant to die by signal or exit */
 	enum status status;
 	int signal; /* for a crash */
 	char message[OUTCOME_MESSAGE_CAP / 2];
@@ -136,11 +139,12 @@ static void unescape(char *s)
 static void read_report(const char *path, const char *name,
 			struct test_report *tr)
 {
-	*tr = (struct test_report){.status = STATUS_FAILED};
+	*tr = (struct test_report){.status = STATUS_FAILED, .must_end = true};
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return;
 	char line[REPORT_LINE_CAP], kind[16], who[1024], status[16];
+	int must_end = 1;
 	for (int n = 0; n < REPORT_LINES_MAX && fgets(line, sizeof line, f); n++) {
 		int off = 0;
 		if (sscanf(line, "%15s %1023s %n", kind, who, &off) < 2 ||
@@ -149,9 +153,11 @@ static void read_report(const char *path, const char *name,
 		if (strcmp(kind, "end") == 0) {
 			tr->has_end = true;
 		} else if (strcmp(kind, "result") == 0 &&
-			   sscanf(line + off, "%15s %d", status, &tr->signal) >= 1) {
+			   sscanf(line + off, "%15s %d %d", status, &tr->signal,
+				  &must_end) >= 1) {
 			tr->has_result = true;
 			tr->status = parse_status(status);
+			tr->must_end = must_end != 0;
 		} else if (strcmp(kind, "message") == 0 &&
 			   tr->message[0] == '\0') {
 			snprintf(tr->message, sizeof tr->message, "%s",
@@ -178,7 +184,7 @@ static enum status judge_test(const struct test_report *tr,
 			 how, out + len - shown);
 		return run->timed_out ? STATUS_TIMEOUT : STATUS_CRASHED;
 	}
-	if (tr->status == STATUS_PASSED && !tr->has_end) {
+	if (tr->status == STATUS_PASSED && tr->must_end && !tr->has_end) {
 		snprintf(msg, cap, "the test's process exited before the test "
 				   "finished (did something call exit()?)");
 		return STATUS_FAILED;

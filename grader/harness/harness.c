@@ -6,10 +6,12 @@
  * interleave:
  *
  *     end SUITE/TEST                      the test body returned (worker)
- *     result SUITE/TEST STATUS SIGNAL     Criterion's verdict (runner)
+ *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict (runner)
  *     message SUITE/TEST TEXT             a failed assertion's message
  *
- * STATUS is passed, failed, crashed, timeout or skipped. TEXT has its
+ * STATUS is passed, failed, crashed, timeout or skipped. ENDS is 1 if the
+ * test must reach its end to pass, 0 if it is meant to die (a test declared
+ * with .signal or .exit_code, which never reaches its fini). TEXT has its
  * backslashes and newlines escaped as \\ and \n, so one record is one line.
  */
 #include "harness.h"
@@ -18,6 +20,7 @@
 #include <criterion/hooks.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +75,8 @@ static const char *status_word(const struct criterion_test_stats *stats)
 {
 	if (stats->timed_out)
 		return "timeout";
-	if (stats->crashed || stats->signal != 0)
-		return "crashed";
+	if (stats->crashed)
+		return "crashed"; /* an expected signal is not a crash */
 	switch (stats->test_status) {
 	case CR_STATUS_PASSED:
 		return "passed";
@@ -105,8 +108,11 @@ static void report_test(struct criterion_test_stats *stats)
 			 text);
 		report_line(line);
 	}
-	snprintf(line, sizeof line, "result %s/%s %s %d\n", suite, name,
-		 status_word(stats), stats->signal);
+	const struct criterion_test_extra_data *data = stats->test->data;
+	bool meant_to_die = data != NULL &&
+			    (data->signal != 0 || data->exit_code != 0);
+	snprintf(line, sizeof line, "result %s/%s %s %d %d\n", suite, name,
+		 status_word(stats), stats->signal, !meant_to_die);
 	report_line(line);
 }
 

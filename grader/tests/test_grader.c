@@ -144,14 +144,16 @@ Test(grader, tells_every_outcome_apart)
 	expect(r, "misbehave/crashes", "crashed", NULL);
 	expect(r, "misbehave/hangs", "timeout", NULL);
 	expect(r, "misbehave/skips", "skipped", "no swap");
+	expect(r, "misbehave/aborts_as_expected", "passed", NULL);
+	expect(r, "misbehave/signal_expected_but_returns", "failed", NULL);
 	expect(r, "basic/*", "failed", "1 of 2 tests passed");
 	expect(r, "prog floods", "failed", "more than 16 MiB");
 	expect(r, "prog skips", "skipped", "cannot do that");
 	expect(r, "prog leaks", "failed", "definitely lost");
 	expect(r, "prog is clean", "passed", NULL);
-	/* skipped checks leave the total: 15 points minus the two skipped */
-	cr_expect_eq(number(r, "score"), 3);
-	cr_expect_eq(number(r, "max_score"), 13);
+	/* skipped checks leave the total: 17 points minus the two skipped */
+	cr_expect_eq(number(r, "score"), 4);
+	cr_expect_eq(number(r, "max_score"), 15);
 	cJSON_Delete(r);
 }
 
@@ -259,7 +261,7 @@ Test(grader, rejects_a_broken_rubric_with_its_line)
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && %s/grader/grade --root root sub > out.txt 2>&1; "
-		 "test $? -eq 1 && grep -q 'rubric:18: a test line needs' out.txt",
+		 "test $? -eq 1 && grep -q 'rubric:20: a test line needs' out.txt",
 		 work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0);
 }
