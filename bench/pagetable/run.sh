@@ -19,8 +19,7 @@ VMSIM=$LAB/vmsim
 mkdir -p "$OUT"
 
 make -s -C "$LAB" vmsim
-cc -std=c17 -O2 -Wall -Wextra -Wpedantic -Werror \
-	-o "$OUT/gentrace" "$TOP/bench/pagetable/gentrace.c"
+make -s -C "$TOP/bench/pagetable" TOP="$TOP" OUT="$OUT"
 
 # make_trace FILE MODE N SEED: writes the trace unless it exists.
 make_trace() {

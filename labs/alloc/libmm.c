@@ -124,7 +124,9 @@ EXPORT void *realloc(void *ptr, size_t size)
 	return fresh;
 }
 
-/* glibc's reallocarray would call glibc's own realloc: define ours. */
+/* Not among the functions the glibc manual says a replacement must provide
+ * (glibc 2.36's own reallocarray calls whichever realloc is interposed);
+ * defined so that programs calling it use one allocator's code path. */
 EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
 {
 	if (size != 0 && nmemb > SIZE_MAX / size) {
