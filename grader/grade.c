@@ -154,8 +154,9 @@ static int list_files(const char *root, char **labs, size_t n)
 /* Removes the scratch folder and everything in it. */
 static void remove_tree(const char *dir)
 {
-	char cmd[PATH_CAP + 32];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	char cmd[2 * PATH_CAP], quoted[2 * PATH_CAP - 16];
+	snprintf(cmd, sizeof cmd, "rm -rf -- %s",
+		 proc_quote(dir, quoted, sizeof quoted));
 	struct proc_limits lim = {.seconds = 120};
 	struct proc_result res;
 	proc_run(cmd, &lim, &res);

@@ -43,24 +43,6 @@ const char *status_name(enum status s)
 	return names[s];
 }
 
-/* Returns a single-quoted shell word for s, in buf. */
-static const char *shell_quote(const char *s, char *buf, size_t cap)
-{
-	size_t n = 0;
-	buf[n++] = '\'';
-	for (; *s != '\0' && n + 5 < cap; s++) {
-		if (*s == '\'') {
-			memcpy(buf + n, "'\\''", 4);
-			n += 4;
-		} else {
-			buf[n++] = *s;
-		}
-	}
-	buf[n++] = '\'';
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Copies the last few lines of text (at most cap bytes) into out. */
 static void tail_lines(const char *text, int lines, char *out, size_t cap)
 {
@@ -129,8 +111,8 @@ static int take_editable(const char *from, const char *to,
 		return -1;
 	}
 	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP];
-	snprintf(cmd, sizeof cmd, "cp %s %s", shell_quote(from, q1, sizeof q1),
-		 shell_quote(to, q2, sizeof q2));
+	snprintf(cmd, sizeof cmd, "cp %s %s", proc_quote(from, q1, sizeof q1),
+		 proc_quote(to, q2, sizeof q2));
 	if (!run_quiet(cmd, 30)) {
 		snprintf(res->problem, sizeof res->problem, "cannot copy %s",
 			 from);
@@ -146,7 +128,7 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP], path[PATH_CAP];
 	snprintf(path, sizeof path, "%s/grader/official/%s", opt->root, lab);
 	snprintf(cmd, sizeof cmd, "cp -R %s %s",
-		 shell_quote(path, q1, sizeof q1), shell_quote(dir, q2, sizeof q2));
+		 proc_quote(path, q1, sizeof q1), proc_quote(dir, q2, sizeof q2));
 	if (!run_quiet(cmd, 60)) {
 		snprintf(res->problem, sizeof res->problem,
 			 "grader error: cannot copy %s", path);
@@ -161,7 +143,7 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 			return -1;
 	}
 	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
-		 shell_quote(opt->root, q1, sizeof q1));
+		 proc_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir};
 	struct proc_result build;
 	int rc = proc_run(cmd, &lim, &build);
@@ -268,8 +250,11 @@ static void grade_valgrind(const struct check *c, const char *dir,
 	char logdir[PATH_CAP], cmd[COMMAND_CAP];
 	snprintf(logdir, sizeof logdir, "%s/.valgrind.%zu", dir, index);
 	mkdir(logdir, 0700);
-	snprintf(cmd, sizeof cmd, "%s --log-file=%s/vg.%%p.log %s %s", VALGRIND_BASE,
-		 logdir, c->vg_opts ? c->vg_opts : "", c->command);
+	char logfile[PATH_CAP + 16], quoted[2 * PATH_CAP];
+	snprintf(logfile, sizeof logfile, "%s/vg.%%p.log", logdir);
+	snprintf(cmd, sizeof cmd, "%s --log-file=%s %s %s", VALGRIND_BASE,
+		 proc_quote(logfile, quoted, sizeof quoted),
+		 c->vg_opts ? c->vg_opts : "", c->command);
 	int limit = seconds * VALGRIND_SLOWDOWN;
 	struct proc_limits lim = {.seconds = limit, .dir = dir};
 	struct proc_result res;
@@ -303,7 +288,7 @@ static void make_rerun(const struct check *c, const char *lab,
 	switch (c->kind) {
 	case CHECK_TEST:
 		snprintf(buf, cap, "cd %s/%s && make && ./run-tests --filter %s",
-			 submission, lab, shell_quote(c->name, q, sizeof q));
+			 submission, lab, proc_quote(c->name, q, sizeof q));
 		break;
 	case CHECK_RUN:
 		snprintf(buf, cap, "cd %s/%s && make && %s", submission, lab,

@@ -191,3 +191,20 @@ void proc_describe(const struct proc_result *res, int seconds, char *buf,
 	else
 		snprintf(buf, cap, "exit status %d", res->exit_code);
 }
+
+const char *proc_quote(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[n++] = '\'';
+	for (; *s != '\0' && n + 5 < cap; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
+}

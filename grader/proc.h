@@ -52,4 +52,8 @@ bool proc_succeeded(const struct proc_result *res);
 void proc_describe(const struct proc_result *res, int seconds, char *buf,
 		   size_t cap);
 
+/* Writes s into buf (of size cap) as one single-quoted shell word and
+ * returns buf; a string too long for buf is cut short, still quoted. */
+const char *proc_quote(const char *s, char *buf, size_t cap);
+
 #endif
