@@ -8,7 +8,8 @@
 #   3. the skeletons as shipped (grader/official/) match a fresh generation;
 #   4. every rubric's SECTION names a heading that exists in chapters/.
 # Always (also in the student handout, without solutions/):
-#   5. the grader's own tests (compile error, crash, hang, flood...).
+#   5. no chapter pastes C code: listings come through the include filter;
+#   6. the grader's own tests (compile error, crash, hang, flood...).
 set -eu
 cd "$(dirname "$0")/.."
 out=build/test
@@ -76,7 +77,14 @@ if [ -d solutions ]; then
   [ -f "$out/sections.bad" ] && fail "rubric sections without a heading"
 fi
 
-echo "== 5. the grader's own tests"
+echo "== 5. chapters show C only through the include filter"
+if grep -nE '^(```|~~~) *(c|\{\.c\})? *$|^(```|~~~) *\{\.c( [^}]*)?\}' chapters/*.md |
+   grep -vE '^[^:]*:[0-9]+:(```|~~~) *$' | grep -v 'include=' > "$out/pasted.txt"; then
+  cat "$out/pasted.txt" >&2
+  fail "C code pasted into a chapter: include it by anchor instead"
+fi
+
+echo "== 6. the grader's own tests"
 make -s -C grader check || fail "the grader's own tests"
 
 if [ "$failed" -ne 0 ]; then
