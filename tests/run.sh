@@ -3,8 +3,9 @@
 #
 # With solutions/ (the instructors' tree):
 #   1. the grader gives solutions/ full marks;
-#   2. a fresh generation of the skeletons builds and scores less, with no
-#      grader error (never labs/, which holds the student's own work);
+#   2. a fresh generation of the skeletons builds and scores 0, with no
+#      grader error (never labs/, which holds the student's own work): a
+#      point an untouched skeleton earns is a check of given code;
 #   3. the skeletons as shipped (grader/official/) match a fresh generation;
 #   4. every rubric's SECTION names a heading that exists in chapters/.
 # Always (also in the student handout, without solutions/):
@@ -34,7 +35,7 @@ if [ -d solutions ]; then
     fail "solutions/ did not get full marks"
   fi
 
-  echo "== 2. grading a fresh skeleton generation (must score less)"
+  echo "== 2. grading a fresh skeleton generation (must score 0)"
   mkdir -p "$out/skeleton"
   for lab in solutions/*/; do
     name=$(basename "$lab")
@@ -46,6 +47,9 @@ if [ -d solutions ]; then
   set -- $(score_of "$out/skeleton.txt")
   if [ "$#" -ne 2 ] || [ "$1" -ge "$2" ]; then
     fail "the skeletons do not score less than full marks"
+  elif [ "$1" -ne 0 ]; then
+    grep '^  PASS' "$out/skeleton.txt" >&2
+    fail "an untouched skeleton earns points: those checks test given code"
   fi
   if grep -q "does not compile" "$out/skeleton.txt"; then
     fail "a skeleton does not compile (see $out/skeleton.txt)"
