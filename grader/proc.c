@@ -138,8 +138,12 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	     struct proc_result *res)
 {
 	*res = (struct proc_result){.output = calloc(1, PROC_OUTPUT_KEEP + 1)};
+	if (res->output == NULL) {
+		fprintf(stderr, "grader: out of memory\n");
+		exit(3);
+	}
 	int fds[2];
-	if (res->output == NULL || pipe(fds) != 0)
+	if (pipe(fds) != 0)
 		return -1;
 	fflush(NULL);
 	pid_t pid = fork();
