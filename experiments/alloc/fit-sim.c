@@ -36,10 +36,12 @@ enum {
 	WORD = 8, /* a header or a footer */
 	ALIGN = 16,
 	MIN_BLOCK = 32,
-	NUM_SMALL_CLASSES = 15, /* one size each: 32, 48, ..., 256 */
+	NUM_SMALL_CLASSES = 31, /* one size each: 32, 48, ..., 512 */
 	SMALL_MAX = MIN_BLOCK + (NUM_SMALL_CLASSES - 1) * ALIGN,
-	NUM_CLASSES = 28,       /* then (256, 512], (512, 1K], ... */
-	FIT_CANDIDATES = 8,     /* blocks compared in one class */
+	SMALL_MAX_LOG2 = 9,     /* SMALL_MAX is 1 << 9 */
+	QUARTERS = 4,           /* then four classes per power of two */
+	NUM_CLASSES = 64,       /* up to 128 KiB, then one for the rest */
+	FIT_CANDIDATES = 4,     /* blocks compared in one class */
 };
 
 enum policy { FIRST_FIT, NEXT_FIT, BEST_FIT, SEGREGATED, NUM_POLICIES };
@@ -108,11 +110,11 @@ static size_t size_class(size_t size)
 {
 	if (size <= SMALL_MAX)
 		return (size - MIN_BLOCK) / ALIGN;
-	size_t class = NUM_SMALL_CLASSES;
-	for (size_t top = 2 * SMALL_MAX; size > top && class < NUM_CLASSES - 1;
-	     top *= 2)
-		class++;
-	return class;
+	size_t log2 = (size_t)(63 - __builtin_clzll(size - 1));
+	size_t quarter = ((size - 1) >> (log2 - 2)) & (QUARTERS - 1);
+	size_t class = NUM_SMALL_CLASSES +
+		       (log2 - SMALL_MAX_LOG2) * QUARTERS + quarter;
+	return class < NUM_CLASSES ? class : NUM_CLASSES - 1;
 }
 
 static void list_insert(struct sim *sim, struct block *b)

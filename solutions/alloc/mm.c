@@ -17,7 +17,8 @@
  *      so free() can find and merge a free neighbour on either side in O(1):
  *      no two free blocks are ever adjacent (stage 3).
  *   3. Free blocks sit on NUM_CLASSES doubly linked lists, one per size
- *      class; malloc takes the best of the first FIT_CANDIDATES blocks that
+ *      class: one size each up to SMALL_MAX, then four classes per power of
+ *      two. malloc takes the best of the first FIT_CANDIDATES blocks that
  *      fit in the smallest class that can hold the request, and splits off
  *      the rest. A freed small block first waits on a quick list for its
  *      exact size, unmerged, for the next request of that size; the quick
@@ -25,8 +26,9 @@
  *      realloc grows a block in place when the block after it is free or is
  *      the end of the heap.
  *   4. Requests of MMAP_THRESHOLD bytes or more get a mapping of their own,
- *      given back at once by free; a free block at the top of the heap larger
- *      than TRIM_THRESHOLD goes back to the system by lowering the break
+ *      given back at once by free, and so does a block that realloc grows
+ *      that large; a free block at the top of the heap larger than
+ *      TRIM_THRESHOLD goes back to the system by lowering the break
  *      (stage 5).
  *   5. mm_checkheap() checks all of the above (stage 6); under Valgrind, the
  *      allocator describes its blocks to memcheck (stage 7).
@@ -62,10 +64,12 @@ enum {
 	MIN_BLOCK_SIZE = 32,        /* header, two links, footer */
 	PROLOGUE_SIZE = 16,         /* header and footer, no payload */
 	CHUNK_SIZE = 4096,          /* grow the heap by at least this much */
-	NUM_SMALL_CLASSES = 15,     /* one size each: 32, 48, ..., 256 */
-	SMALL_MAX = 256,            /* the largest of those */
-	NUM_CLASSES = 28,           /* then (256, 512], (512, 1K], ... */
-	FIT_CANDIDATES = 8,         /* blocks find_fit compares in a class */
+	NUM_SMALL_CLASSES = 31,     /* one size each: 32, 48, ..., 512 */
+	SMALL_MAX = 512,            /* the largest of those */
+	SMALL_MAX_LOG2 = 9,         /* SMALL_MAX is 1 << 9 */
+	QUARTERS = 4,               /* then four classes per power of two */
+	NUM_CLASSES = 64,           /* up to 128 KiB, then one for the rest */
+	FIT_CANDIDATES = 4,         /* blocks find_fit compares in a class */
 	SMALL_PLACE = 256,          /* smaller blocks go at a free block's end */
 	MMAP_THRESHOLD = 128 << 10, /* blocks this large get a mapping */
 	TRIM_THRESHOLD = 128 << 10, /* trim a free top block this large */
@@ -76,7 +80,8 @@ static_assert(ALIGNMENT == alignof(max_align_t),
 	      "payloads must be aligned for any object");
 static_assert(SMALL_MAX == MIN_BLOCK_SIZE + (NUM_SMALL_CLASSES - 1) * ALIGNMENT,
 	      "the small classes are the sizes from MIN_BLOCK_SIZE to SMALL_MAX");
-static_assert(NUM_CLASSES <= 32, "heap.nonempty has a bit per class");
+static_assert(SMALL_MAX == 1 << SMALL_MAX_LOG2, "SMALL_MAX is a power of two");
+static_assert(NUM_CLASSES <= 64, "heap.nonempty has a bit per class");
 
 /* The flag bits in the low bits of a header; the size is the rest. */
 static const uint64_t ALLOC_BIT = 0x1;      /* this block is allocated */
@@ -123,7 +128,7 @@ typedef struct free_links {
 static struct heap_state {
 	block_t *prologue;                 /* where walks of the heap start */
 	block_t *free_lists[NUM_CLASSES];  /* the first block of each class */
-	uint32_t nonempty;                 /* bit c: free_lists[c] not empty */
+	uint64_t nonempty;                 /* bit c: free_lists[c] not empty */
 	block_t *quick[NUM_SMALL_CLASSES]; /* freed small blocks, by size */
 	bool on_valgrind;                  /* tell memcheck about blocks */
 } heap;
@@ -442,22 +447,37 @@ static void tell_resize(const void *ptr, size_t old_size, size_t new_size)
 
 // ANCHOR: size_class
 /*
- * Returns the free list for blocks of size bytes: classes 0 to 14 hold one
- * size each (32, 48, ..., 256); then each class doubles, (256, 512],
- * (512, 1024], ..., and the last holds everything larger.
+ * Returns the position of the highest bit set in n, which must not be 0:
+ * log2(n) rounded down. __builtin_clzll counts the zeros above that bit.
+ */
+static inline size_t top_bit(size_t n)
+{
+	return (size_t)(63 - __builtin_clzll(n));
+}
+
+/*
+ * Returns the free list for blocks of size bytes. Classes 0 to 30 hold one
+ * size each (32, 48, ..., 512). Above that, each power of two is cut into
+ * four classes of equal width, up to 128 KiB; the last class holds the rest:
+ *
+ *     (512, 640]    (640, 768]    (768, 896]    (896, 1024]    classes 31-34
+ *     (1024, 1280]  (1280, 1536]  (1536, 1792]  (1792, 2048]   classes 35-38
+ *     ...
+ *     (112K, 128K]: class 62; larger: class 63
+ *
+ * For size - 1, the highest set bit says which power of two, and the two
+ * bits below it which quarter of it.
  */
 static size_t size_class(size_t size)
 {
 	// BEGIN SOLUTION
 	if (size <= SMALL_MAX)
 		return (size - MIN_BLOCK_SIZE) / ALIGNMENT;
-	size_t class = NUM_SMALL_CLASSES;
-	for (size_t top = 2 * SMALL_MAX; size > top; top *= 2) {
-		if (class == NUM_CLASSES - 1)
-			break;
-		class++;
-	}
-	return class;
+	size_t power = top_bit(size - 1); /* 9 for sizes 513 to 1024 */
+	size_t quarter = ((size - 1) >> (power - 2)) & (QUARTERS - 1);
+	size_t class = NUM_SMALL_CLASSES +
+		       (power - SMALL_MAX_LOG2) * QUARTERS + quarter;
+	return class < NUM_CLASSES ? class : NUM_CLASSES - 1;
 	// END SOLUTION
 	//~ // TODO(stage 4): the class of a block of size bytes.
 	//~ (void)size;
@@ -476,7 +496,7 @@ static void list_insert(block_t *block)
 	if (head != NULL)
 		link_set_prev(head, block);
 	heap.free_lists[class] = block;
-	heap.nonempty |= (uint32_t)1 << class;
+	heap.nonempty |= (uint64_t)1 << class;
 	// END SOLUTION
 	//~ // TODO(stage 4): push block onto its list.
 	//~ (void)block;
@@ -499,7 +519,7 @@ static void list_remove(block_t *block)
 	size_t class = size_class(block_size(block));
 	heap.free_lists[class] = next;
 	if (next == NULL)
-		heap.nonempty &= ~((uint32_t)1 << class);
+		heap.nonempty &= ~((uint64_t)1 << class);
 	// END SOLUTION
 	//~ // TODO(stage 4): unlink block from its list.
 	//~ (void)block;
@@ -689,9 +709,9 @@ static block_t *best_fit_in(size_t class, size_t asize)
 static block_t *find_fit(size_t asize)
 {
 	// BEGIN SOLUTION
-	uint32_t classes = heap.nonempty & ~(uint32_t)0 << size_class(asize);
+	uint64_t classes = heap.nonempty & ~(uint64_t)0 << size_class(asize);
 	while (classes != 0) {
-		size_t class = (size_t)__builtin_ctz(classes); /* lowest bit */
+		size_t class = (size_t)__builtin_ctzll(classes); /* lowest bit */
 		block_t *block = best_fit_in(class, asize);
 		if (block != NULL)
 			return block;
@@ -1028,7 +1048,8 @@ static void shrink_block(block_t *block, size_t asize)
 /*
  * Resizes an allocated heap block to asize bytes without moving it: shrinks
  * it, or grows it into a free next block, growing the heap first if the block
- * (or that free block) is the last one. Returns false if it cannot.
+ * (or that free block) is the last one. Returns false if it cannot, or if
+ * asize belongs in a mapping (MMAP_THRESHOLD or more).
  */
 static bool resize_in_place(block_t *block, size_t asize)
 {
@@ -1038,6 +1059,8 @@ static bool resize_in_place(block_t *block, size_t asize)
 		shrink_block(block, asize);
 		return true;
 	}
+	if (asize >= MMAP_THRESHOLD)
+		return false; /* a block this large moves to a mapping */
 	block_t *next = block_next(block);
 	size_t room = size;
 	block_t *after = next;
@@ -1062,6 +1085,7 @@ static bool resize_in_place(block_t *block, size_t asize)
 	// END SOLUTION
 	//~ // TODO(stage 4): shrink, or absorb a free next block (growing the
 	//~ // heap when the block is at its end).
+	//~ // TODO(stage 5): never grow a heap block to MMAP_THRESHOLD or more.
 	//~ (void)block;
 	//~ (void)asize;
 	//~ return false;

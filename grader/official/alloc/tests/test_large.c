@@ -77,6 +77,20 @@ Test(large, realloc_between_heap_and_mapping)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(large, growing_past_the_threshold_moves_to_a_mapping)
+{
+	/* The last block of the heap could grow in place, but a block this
+	 * large belongs in a mapping, whether malloc or realloc makes it. */
+	unsigned char *p = mm_malloc(100000);
+	cr_assert(p != NULL && in_heap(p));
+	fill(p, 100000, 4);
+	p = mm_realloc(p, LARGE);
+	cr_assert(p != NULL && !in_heap(p),
+		  "a block grown to %d bytes belongs in a mapping", LARGE);
+	cr_assert(holds(p, 100000, 4), "realloc lost the old contents");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(large, calloc_of_a_large_block_is_zero)
 {
 	/* Dirty a mapping and give it back, then ask for zeroes. */
