@@ -7,16 +7,25 @@
  * however it exits. A slot, once handed out, stays with its page for the
  * page's life: a clean page whose slot still holds its contents can be
  * dropped without writing.
+ *
+ * A fork can make pages of several address spaces share a slot, so each
+ * slot has a count of the pages that use it. A slot used by more than one
+ * page must never be written: a page that wants to change it leaves the
+ * slot (swap_unshare()) and gets a slot of its own.
  */
 #include "swap.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-enum { SWAP_PATH_MAX = 4096 };
+enum {
+	SWAP_PATH_MAX = 4096,
+	SWAP_EXTRA_INITIAL = 64, /* first length of extra_users[] */
+};
 
 /*
  * Makes an empty swap area for pages of page_size bytes.
@@ -45,6 +54,7 @@ void swap_free(struct swap *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
+	free(s->extra_users);
 	*s = (struct swap){.fd = -1};
 }
 
@@ -96,4 +106,40 @@ int swap_read(struct swap *s, size_t slot, unsigned char *page)
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+/*
+ * Records that one more page uses slot, which at least one page uses
+ * already. Returns 0, or -1 with errno set if memory ran out.
+ */
+int swap_share(struct swap *s, size_t slot)
+{
+	if (slot >= s->nextra) {
+		size_t n = s->nextra == 0 ? SWAP_EXTRA_INITIAL : s->nextra;
+		while (n <= slot)
+			n *= 2;
+		size_t *extra = realloc(s->extra_users, n * sizeof *extra);
+		if (extra == NULL)
+			return -1;
+		for (size_t i = s->nextra; i < n; i++)
+			extra[i] = 0;
+		s->extra_users = extra;
+		s->nextra = n;
+	}
+	s->extra_users[slot]++;
+	return 0;
+}
+
+/* Returns true if more than one page uses slot. */
+bool swap_shared(const struct swap *s, size_t slot)
+{
+	return slot < s->nextra && s->extra_users[slot] > 0;
+}
+
+/* Records that a page stops using slot, which swap_shared() says others
+ * use too. */
+void swap_unshare(struct swap *s, size_t slot)
+{
+	assert(swap_shared(s, slot));
+	s->extra_users[slot]--;
 }

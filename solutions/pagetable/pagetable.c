@@ -313,3 +313,56 @@ enum pt_result pt_translate(struct pagetable *pt, uint64_t va,
 	//~ return PT_NOT_PRESENT;
 }
 // ANCHOR_END: pt_translate
+
+/*
+ * Walks down from the root to the leaf table that holds va's PTE, without
+ * allocating. Returns it, or NULL if a table on the way is missing; then
+ * *missing is the level of the entry that is not present.
+ */
+static uint64_t *pt_leaf_table(struct pagetable *pt, uint64_t va,
+			       unsigned *missing)
+{
+	uint64_t *table = pt->tables[0];
+	for (unsigned level = pt->layout.levels - 1; level > 0; level--) {
+		uint64_t entry = table[layout_index(&pt->layout, va, level)];
+		if (!(entry & PTE_PRESENT)) {
+			*missing = level;
+			return NULL;
+		}
+		table = pt->tables[pte_frame(entry)];
+	}
+	return table;
+}
+
+/*
+ * Finds the first leaf PTE that is not 0 (a present page, or one in swap)
+ * for a page at or above *va. Stores the address of that page in *va and
+ * returns the PTE, or returns NULL if there is none up to the end of the
+ * address space. A missing table is skipped whole, with every page below
+ * it, so a sparse page table takes few steps however large the space.
+ */
+uint64_t *pt_next_entry(struct pagetable *pt, uint64_t *va)
+{
+	const struct layout *l = &pt->layout;
+	uint64_t at = *va - layout_offset(l, *va);
+	while (layout_contains(l, at)) {
+		unsigned level = 0;
+		uint64_t *table = pt_leaf_table(pt, at, &level);
+		if (table == NULL) {
+			/* An entry at this level covers 2^span_bits bytes. */
+			unsigned span_bits = l->offset_bits + level * l->level_bits;
+			if (span_bits >= l->va_bits)
+				return NULL;
+			uint64_t span = (uint64_t)1 << span_bits;
+			at = (at & ~(span - 1)) + span;
+			continue;
+		}
+		uint64_t *pte = &table[layout_index(l, at, 0)];
+		if (*pte != 0) {
+			*va = at;
+			return pte;
+		}
+		at += l->page_size;
+	}
+	return NULL;
+}

@@ -33,13 +33,14 @@ struct layout {
  * number above them, which is a frame when PTE_PRESENT is set and a swap
  * slot when PTE_SWAPPED is set. An entry of 0 maps nothing.
  *
- *  63                                   12 11      6 5 4 3 2 1 0
- * +---------------------------------------+---------+-+-+-+-+-+-+
- * |      frame number or swap slot        |  zero   |S|D|A|X|W|P|
- * +---------------------------------------+---------+-+-+-+-+-+-+
+ *  63                                   12 11     7 6 5 4 3 2 1 0
+ * +---------------------------------------+--------+-+-+-+-+-+-+-+
+ * |      frame number or swap slot        |  zero  |C|S|D|A|X|W|P|
+ * +---------------------------------------+--------+-+-+-+-+-+-+-+
  *
  * An upper-level entry uses the same format: its number is the page-table
- * page that the next level lives in.
+ * page that the next level lives in. The MMU ignores C: only the fault
+ * handler reads it.
  */
 enum {
 	PTE_PRESENT = 1 << 0,  /* P: the page is in a frame */
@@ -48,6 +49,7 @@ enum {
 	PTE_ACCESSED = 1 << 3, /* A: the MMU used this entry */
 	PTE_DIRTY = 1 << 4,    /* D: the MMU wrote through this entry */
 	PTE_SWAPPED = 1 << 5,  /* S: not present; the page is in a swap slot */
+	PTE_COW = 1 << 6,      /* C: copy-on-write: shared, so read-only */
 	PTE_PERMS = PTE_WRITABLE | PTE_EXEC,
 	PTE_FLAG_BITS = 12,    /* the number starts at bit 12 */
 };
@@ -121,5 +123,6 @@ uint64_t *pt_walk(struct pagetable *pt, uint64_t va, bool alloc);
 int pt_map(struct pagetable *pt, uint64_t va, uint64_t frame, uint64_t perms);
 enum pt_result pt_translate(struct pagetable *pt, uint64_t va,
 			    enum access kind, uint64_t *pa);
+uint64_t *pt_next_entry(struct pagetable *pt, uint64_t *va);
 
 #endif

@@ -152,6 +152,7 @@ static void sim_print(FILE *out, const struct vm *vm, const struct trace *t,
 {
 	static const char *const WORDS[] = {
 		[VM_HIT] = "hit", [VM_MINOR] = "fault", [VM_MAJOR] = "fault",
+		[VM_COW] = "cow",
 		[VM_SEGV_UNMAPPED] = "segv", [VM_SEGV_DENIED] = "segv",
 		[VM_ERROR] = "error",
 	};

@@ -58,6 +58,7 @@ void stats_print_json(FILE *out, const struct vm_stats *s,
 	print_field(out, "evictions", s->evictions);
 	print_field(out, "writebacks", s->writebacks);
 	print_field(out, "swap_ins", s->swap_ins);
+	print_field(out, "cow_faults", s->cow_faults);
 	if (run->tlb) {
 		print_field(out, "tlb_hits", s->tlb_hits);
 		print_field(out, "tlb_misses", s->tlb_misses);

@@ -20,6 +20,7 @@ struct vm_stats {
 	uint64_t evictions;    /* pages evicted to free a frame */
 	uint64_t writebacks;   /* evicted dirty pages written to swap */
 	uint64_t swap_ins;     /* pages read back from swap */
+	uint64_t cow_faults;   /* minor faults that broke copy-on-write */
 	uint64_t tlb_hits;     /* references the TLB translated */
 	uint64_t tlb_misses;   /* references that walked the page table */
 };

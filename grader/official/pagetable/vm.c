@@ -17,15 +17,28 @@
  *   5. It maps the page, and the MMU translates again, as hardware restarts
  *      the faulting instruction.
  *   6. The replacement policy hears of the reference, fault or not.
+ *
+ * A fork, vm_fork(), copies no page: the child shares every page of its
+ * parent, frame or swap slot. A shared frame is read-only for every space
+ * that maps it, and marked PTE_COW if its region is writable; the frame
+ * table counts and lists the sharers (a reverse map), so that evicting the
+ * frame can update every PTE that maps it. A write to a PTE_COW page is a
+ * copy-on-write fault, vm_cow_fault(): the writer gets a copy in a frame
+ * of its own, or, if no other space shares the frame any more, the page is
+ * simply made writable again.
  */
 #include "vm.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A frame number that names no frame. */
 static const size_t NO_FRAME = SIZE_MAX;
+
+/* frame_info.sharers has one bit per address space. */
+static_assert(VM_SPACES_MAX <= 64, "one bit per space in a uint64_t");
 
 /*
  * Builds a machine as *config says: physical memory with every frame free,
@@ -260,11 +273,76 @@ static size_t vm_evict(struct vm *vm)
 }
 // ANCHOR_END: vm_evict
 
+/* The bit that stands for as in frame_info.sharers. */
+static uint64_t space_bit(const struct addr_space *as)
+{
+	return (uint64_t)1 << (as->asid - 1);
+}
+
+/* Records that as maps the page in frame too: it is a fork's child. */
+static void frame_add_sharer(struct vm *vm, size_t frame,
+			     struct addr_space *as)
+{
+	struct frame_info *fi = &vm->frame_table[frame];
+	fi->sharers |= space_bit(as);
+	fi->shares++;
+}
+
+/*
+ * Records that as no longer maps the page in frame, which at least one
+ * other space still maps. If as was the owner, another sharer becomes it.
+ */
+static void frame_drop_sharer(struct vm *vm, size_t frame,
+			      struct addr_space *as)
+{
+	struct frame_info *fi = &vm->frame_table[frame];
+	assert(fi->shares > 1 && (fi->sharers & space_bit(as)) != 0);
+	fi->sharers &= ~space_bit(as);
+	fi->shares--;
+	if (fi->owner != as)
+		return;
+	size_t i = 0;
+	while ((fi->sharers & space_bit(vm->spaces[i])) == 0)
+		i++;
+	fi->owner = vm->spaces[i];
+}
+
+// ANCHOR: vm_unmap_sharers
+/*
+ * Finishes the eviction of a shared page: vm_evict() took it out of frame
+ * through its owner's PTE, and every other space that maps the frame gets
+ * a copy of that PTE (the same swap slot, which one more page now uses, or
+ * 0 for a page that is all zeros), and loses its TLB entry. The cost is
+ * one step per address space, and nothing for a frame that is not shared.
+ * Returns 0, or -1 with errno set if memory ran out.
+ */
+static int vm_unmap_sharers(struct vm *vm, size_t frame)
+{
+	const struct frame_info *fi = &vm->frame_table[frame];
+	if (fi->shares < 2)
+		return 0;
+	uint64_t va = fi->vpn << vm->layout.offset_bits;
+	uint64_t evicted = *pt_walk(&fi->owner->pt, va, false);
+	for (size_t i = 0; i < vm->nspaces; i++) {
+		struct addr_space *as = vm->spaces[i];
+		if (as == fi->owner || (fi->sharers & space_bit(as)) == 0)
+			continue;
+		if ((evicted & PTE_SWAPPED) &&
+		    swap_share(&vm->swap, pte_slot(evicted)) != 0)
+			return -1;
+		*pt_walk(&as->pt, va, false) = evicted;
+		tlb_invalidate(&vm->tlb, as->asid, fi->vpn);
+	}
+	return 0;
+}
+// ANCHOR_END: vm_unmap_sharers
+
 // ANCHOR: vm_take_frame
 /*
  * Returns a frame for a new page: the lowest free frame while there is
- * one, else a victim's, whose eviction is counted and recorded in
- * last_eviction. Returns NO_FRAME with errno set if eviction failed.
+ * one, else a victim's, whose eviction (from every space that shares it)
+ * is counted and recorded in last_eviction. Returns NO_FRAME with errno
+ * set if eviction failed.
  */
 static size_t vm_take_frame(struct vm *vm)
 {
@@ -278,6 +356,8 @@ static size_t vm_take_frame(struct vm *vm)
 		errno = ERANGE; /* the policy chose a frame beyond memory */
 		return NO_FRAME;
 	}
+	if (vm_unmap_sharers(vm, frame) != 0)
+		return NO_FRAME;
 	const struct frame_info *fi = &vm->frame_table[frame];
 	vm->stats.evictions++;
 	vm->last_eviction = (struct vm_eviction){
@@ -295,19 +375,31 @@ static size_t vm_take_frame(struct vm *vm)
  * Puts the page holding va (of the current address space) in frame, whose
  * bytes the caller has filled: records it in the frame table with its swap
  * slot (or SWAP_NONE), maps it with perms and tells the policy.
+ * A page read from a slot that other pages still use (after a fork) does
+ * not keep the slot, which it must never write: the frame is now its only
+ * copy, so it is mapped dirty, and goes to a slot of its own if evicted.
  * Returns 0, or -1 if a page-table page could not be allocated.
  */
 static int vm_install(struct vm *vm, size_t frame, uint64_t va,
 		      uint64_t perms, size_t slot)
 {
 	struct addr_space *as = vm->current;
+	bool leaves_slot = slot != SWAP_NONE && swap_shared(&vm->swap, slot);
+	if (leaves_slot) {
+		swap_unshare(&vm->swap, slot);
+		slot = SWAP_NONE;
+	}
 	vm->frame_table[frame] = (struct frame_info){
 		.owner = as,
 		.vpn = layout_vpn(&vm->layout, va),
 		.slot = slot,
+		.shares = 1,
+		.sharers = space_bit(as),
 	};
 	if (pt_map(&as->pt, va, frame, perms) != 0)
 		return -1;
+	if (leaves_slot)
+		*pt_walk(&as->pt, va, false) |= PTE_DIRTY;
 	policy_loaded(&vm->policy, frame);
 	return 0;
 }
@@ -320,7 +412,8 @@ static int vm_install(struct vm *vm, size_t frame, uint64_t va,
  * them), is a segmentation fault. Otherwise the page is legal but not
  * present: the handler takes a frame and fills it, with zeros if the page
  * was never swapped out (a minor fault), else from its swap slot (a major
- * fault), and installs the page.
+ * fault), and installs the page. (A write to a page marked PTE_COW never
+ * comes here: vm_access() gives it to vm_cow_fault().)
  * Returns VM_MINOR, VM_MAJOR, VM_SEGV_UNMAPPED, VM_SEGV_DENIED, or VM_ERROR
  * with errno set.
  */
@@ -344,6 +437,124 @@ static enum vm_event vm_fault(struct vm *vm, uint64_t va, enum access kind)
 }
 // ANCHOR_END: vm_fault
 
+// ANCHOR: vm_cow
+/*
+ * Gives the current space a copy of its own of the page at va, which it
+ * shares with other spaces in frame, and maps the copy with perms. The
+ * space leaves the frame's sharers first, and then takes a frame:
+ * vm_take_frame() may evict the shared frame itself (for the others) and
+ * hand it back, with the bytes still in it, so there is nothing to copy.
+ * The copy has no swap slot yet. Returns 0, or -1 with errno set.
+ */
+static int cow_copy(struct vm *vm, size_t frame, uint64_t va,
+		    uint64_t perms)
+{
+	// TODO(stage 9): frame_drop_sharer() for the current space, then
+	// vm_take_frame(); copy the bytes unless it returned frame itself;
+	// vm_install() the copy, with no slot.
+	// Read 05-page-faults.md#cow-in-the-simulator.
+	(void)vm;
+	(void)frame;
+	(void)va;
+	(void)perms;
+	(void)frame_drop_sharer;
+	errno = ENOSYS;
+	return -1;
+}
+
+/*
+ * The copy-on-write fault: a write to a present page marked PTE_COW in
+ * the current address space. The mark is no permission: if the region
+ * forbids writing, the write is a segmentation fault, mark or no mark.
+ * If other spaces still share the frame, the writer gets a copy of its
+ * own; if it is the last sharer, its page is simply made writable again.
+ * Either way its PTE changed, so its TLB entry goes.
+ * Returns VM_COW, VM_SEGV_DENIED, or VM_ERROR with errno set.
+ */
+static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
+{
+	struct addr_space *as = vm->current;
+	// TODO(stage 9): a region that forbids writing is VM_SEGV_DENIED.
+	// If frame_table[] says the PTE's frame has other sharers,
+	// cow_copy(); else clear PTE_COW and set PTE_WRITABLE. Then
+	// tlb_invalidate() the page and return VM_COW.
+	// Read 05-page-faults.md#cow-in-the-simulator.
+	(void)as;
+	(void)va;
+	(void)cow_copy;
+	errno = ENOSYS;
+	return VM_ERROR;
+}
+// ANCHOR_END: vm_cow
+
+// ANCHOR: fork_page
+/*
+ * Gives child the parent's page at va, whose PTE *pte is not 0, without
+ * copying it. A page in swap: the child's PTE names the same slot, which
+ * one more page now uses. A present page: the child maps the same frame
+ * and becomes one of its sharers; a writable page becomes read-only and
+ * PTE_COW in both spaces, and the parent's TLB entry, which would still
+ * let it write, goes. Returns 0, or -1 with errno set if memory ran out.
+ */
+static int fork_page(struct vm *vm, struct addr_space *parent,
+		     struct addr_space *child, uint64_t va, uint64_t *pte)
+{
+	// TODO(stage 9): make the child's PTE (pt_walk() with alloc). A
+	// swapped page: swap_share() its slot. A present one:
+	// frame_add_sharer() the child; if writable, swap PTE_WRITABLE
+	// for PTE_COW and tlb_invalidate() the parent's entry. Then the
+	// child's PTE is a copy of the parent's.
+	// Read 05-page-faults.md#cow-in-the-simulator.
+	(void)vm;
+	(void)parent;
+	(void)child;
+	(void)va;
+	(void)pte;
+	(void)frame_add_sharer;
+	errno = ENOSYS;
+	return -1;
+}
+// ANCHOR_END: fork_page
+
+// ANCHOR: vm_fork
+/*
+ * Makes a child of parent, as fork() does: a new address space with the
+ * parent's regions and pages. No page is copied: the child shares every
+ * page the parent has, present or in swap (fork_page()), until one of
+ * them writes it. The parent stays the current space. Returns the child
+ * (the machine owns it), or NULL with errno set: ENOSPC if VM_SPACES_MAX
+ * spaces exist, ENOMEM if memory ran out. After a failure half way, the
+ * child stays in the machine with part of the pages until vm_free().
+ */
+struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent)
+{
+	struct addr_space *child = vm_create_space(vm);
+	if (child == NULL)
+		return NULL;
+	memcpy(child->regions, parent->regions, sizeof child->regions);
+	child->nregions = parent->nregions;
+	// TODO(stage 9): for each page pt_next_entry() finds in the
+	// parent's table, fork_page(); return the child.
+	// Read 05-page-faults.md#cow-in-the-simulator.
+	(void)fork_page;
+	errno = ENOSYS;
+	return NULL;
+}
+// ANCHOR_END: vm_fork
+
+/*
+ * Returns true if an access of this kind to va, in the current address
+ * space, is a write to a present page marked PTE_COW.
+ */
+static bool vm_is_cow_write(struct vm *vm, uint64_t va, enum access kind)
+{
+	if (kind != ACCESS_WRITE || !layout_contains(&vm->layout, va))
+		return false;
+	const uint64_t *pte = pt_walk(&vm->current->pt, va, false);
+	uint64_t cow = PTE_PRESENT | PTE_COW;
+	return pte != NULL && (*pte & cow) == cow;
+}
+
 /* Counts one reference's outcome. */
 static void vm_count(struct vm *vm, enum vm_event event)
 {
@@ -360,6 +571,11 @@ static void vm_count(struct vm *vm, enum vm_event event)
 		s->faults++;
 		s->major_faults++;
 		break;
+	case VM_COW:
+		s->faults++;
+		s->minor_faults++;
+		s->cow_faults++;
+		break;
 	case VM_SEGV_UNMAPPED:
 	case VM_SEGV_DENIED:
 		s->segfaults++;
@@ -374,7 +590,8 @@ static void vm_count(struct vm *vm, enum vm_event event)
  * Makes one memory reference: an access of the given kind to va in the
  * current address space. On success stores the physical address in *pa
  * and returns VM_HIT (the page was present), or VM_MINOR or VM_MAJOR (a
- * page fault brought it in). Otherwise returns VM_SEGV_UNMAPPED or
+ * page fault brought it in), or VM_COW (a write to a shared page made
+ * the page the writer's own). Otherwise returns VM_SEGV_UNMAPPED or
  * VM_SEGV_DENIED (a segmentation fault: the access does not happen, and
  * the simulation may go on), or VM_ERROR with errno set. Every reference
  * is counted, and the policy sees every one that succeeds.
@@ -386,8 +603,11 @@ enum vm_event vm_access(struct vm *vm, uint64_t va, enum access kind,
 	vm->last_eviction = (struct vm_eviction){.happened = false};
 	enum vm_event event = VM_HIT;
 	if (mmu_translate(vm, va, kind, pa) != PT_OK) {
-		event = vm_fault(vm, va, kind);
-		bool served = event == VM_MINOR || event == VM_MAJOR;
+		if (vm_is_cow_write(vm, va, kind))
+			event = vm_cow_fault(vm, va);
+		else
+			event = vm_fault(vm, va, kind);
+		bool served = vm_event_ok(event);
 		if (served && mmu_refill(vm, va, kind, pa) != PT_OK) {
 			errno = EFAULT; /* the handler left the page unmapped */
 			event = VM_ERROR;

@@ -18,7 +18,7 @@
 #include "tlb.h"
 
 enum {
-	VM_SPACES_MAX = 64,  /* address spaces in one machine */
+	VM_SPACES_MAX = 64,  /* address spaces in one machine: a bit each */
 	AS_REGIONS_MAX = 16, /* regions in one address space */
 };
 
@@ -27,6 +27,7 @@ enum vm_event {
 	VM_HIT,           /* the page was present */
 	VM_MINOR,         /* page fault served without I/O: a zeroed frame */
 	VM_MAJOR,         /* page fault served by reading swap */
+	VM_COW,           /* page fault served by copy-on-write: no I/O */
 	VM_SEGV_UNMAPPED, /* segmentation fault: no region holds the address */
 	VM_SEGV_DENIED,   /* segmentation fault: the region forbids it */
 	VM_ERROR,         /* the simulator itself failed; errno says why */
@@ -35,7 +36,8 @@ enum vm_event {
 /* Returns true if the reference happened: a hit, or a fault served. */
 static inline bool vm_event_ok(enum vm_event event)
 {
-	return event == VM_HIT || event == VM_MINOR || event == VM_MAJOR;
+	return event == VM_HIT || event == VM_MINOR || event == VM_MAJOR ||
+	       event == VM_COW;
 }
 
 struct vm_config {
@@ -73,6 +75,10 @@ struct frame_info {
 	struct addr_space *owner; /* the space whose page is here */
 	uint64_t vpn;             /* that page */
 	size_t slot;              /* the page's swap slot, or SWAP_NONE */
+	/* The reverse map: after a fork, several spaces may map the page,
+	 * all at the same vpn. The owner is one of them. */
+	size_t shares;            /* how many spaces map the page: 1 or more */
+	uint64_t sharers;         /* bit asid - 1 is set if that space does */
 };
 // ANCHOR_END: frame_info
 
@@ -104,6 +110,7 @@ struct vm {
 int vm_init(struct vm *vm, const struct vm_config *config);
 void vm_free(struct vm *vm);
 struct addr_space *vm_create_space(struct vm *vm);
+struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent);
 int as_add_region(struct addr_space *as, uint64_t start, uint64_t length,
 		  uint64_t perms);
 const struct region *as_find_region(const struct addr_space *as,
