@@ -86,7 +86,7 @@ book: all | deps-book
 
 bench: all | deps-bench
 	@for script in $(sort $(wildcard bench/*/run.sh)); do \
-		echo "== $$script"; $$script || exit 1; done
+		echo "== $$script"; sh $$script || exit 1; done
 
 asan: | deps-grade
 	$(MAKE) -C grader clean
