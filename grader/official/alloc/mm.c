@@ -25,10 +25,12 @@
  *      lists are merged into the heap only before it would grow (stage 4).
  *      realloc grows a block in place when the block after it is free or is
  *      the end of the heap.
- *   4. Requests of MMAP_THRESHOLD bytes or more get a mapping of their own,
- *      given back at once by free, and so does a block that realloc grows
- *      that large; a free block at the top of the heap larger than
- *      TRIM_THRESHOLD goes back to the system by lowering the break
+ *   4. Requests of heap.mmap_threshold bytes or more get a mapping of their
+ *      own, given back at once by free, and so does a block that realloc
+ *      grows that large. The threshold starts at MMAP_THRESHOLD and rises,
+ *      as glibc's does, to the size of each mapped block that is freed, up
+ *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap larger
+ *      than TRIM_THRESHOLD goes back to the system by lowering the break
  *      (stage 5).
  *   5. mm_checkheap() checks all of the above (stage 6); under Valgrind, the
  *      allocator describes its blocks to memcheck (stage 7).
@@ -71,7 +73,8 @@ enum {
 	NUM_CLASSES = 64,           /* up to 128 KiB, then one for the rest */
 	FIT_CANDIDATES = 4,         /* blocks find_fit compares in a class */
 	SMALL_PLACE = 256,          /* smaller blocks go at a free block's end */
-	MMAP_THRESHOLD = 128 << 10, /* blocks this large get a mapping */
+	MMAP_THRESHOLD = 128 << 10, /* blocks this large get a mapping, */
+	MMAP_THRESHOLD_MAX = 1 << 20, /* ... a threshold that rises to this */
 	TRIM_THRESHOLD = 128 << 10, /* trim a free top block this large */
 	TRIM_KEEP = 64 << 10,       /* ... down to this size */
 };
@@ -130,6 +133,7 @@ static struct heap_state {
 	block_t *free_lists[NUM_CLASSES];  /* the first block of each class */
 	uint64_t nonempty;                 /* bit c: free_lists[c] not empty */
 	block_t *quick[NUM_SMALL_CLASSES]; /* freed small blocks, by size */
+	size_t mmap_threshold;             /* blocks this large get mapped */
 	bool on_valgrind;                  /* tell memcheck about blocks */
 } heap;
 
@@ -662,10 +666,16 @@ static block_t *map_block(size_t asize, size_t align)
 // ANCHOR_END: map_block
 
 // ANCHOR: unmap_block
-/* Gives a mapped block's mapping back to the system. */
+/*
+ * Gives a mapped block's mapping back to the system, and raises the mmap
+ * threshold to the mapping's size, up to MMAP_THRESHOLD_MAX: a program that
+ * frees a block this large is likely to ask for another, which the heap can
+ * then serve without a system call (glibc's rule, with a lower ceiling).
+ */
 static void unmap_block(block_t *block)
 {
-	// TODO(stage 5): mem_unmap the whole mapping.
+	// TODO(stage 5): raise heap.mmap_threshold; mem_unmap the whole
+	// mapping.
 	(void)block;
 }
 // ANCHOR_END: unmap_block
@@ -693,6 +703,7 @@ static block_t *remap_block(block_t *block, size_t asize)
 bool mm_init(void)
 {
 	// TODO(stage 2): padding, prologue, epilogue.
+	// TODO(stage 5): heap.mmap_threshold = MMAP_THRESHOLD.
 	// TODO(stage 7): heap.on_valgrind = RUNNING_ON_VALGRIND.
 	return false;
 }
@@ -735,13 +746,14 @@ static void shrink_block(block_t *block, size_t asize)
  * Resizes an allocated heap block to asize bytes without moving it: shrinks
  * it, or grows it into a free next block, growing the heap first if the block
  * (or that free block) is the last one. Returns false if it cannot, or if
- * asize belongs in a mapping (MMAP_THRESHOLD or more).
+ * asize belongs in a mapping (heap.mmap_threshold or more).
  */
 static bool resize_in_place(block_t *block, size_t asize)
 {
 	// TODO(stage 4): shrink, or absorb a free next block (growing the
 	// heap when the block is at its end).
-	// TODO(stage 5): never grow a heap block to MMAP_THRESHOLD or more.
+	// TODO(stage 5): never grow a heap block to heap.mmap_threshold or
+	// more.
 	(void)block;
 	(void)asize;
 	return false;

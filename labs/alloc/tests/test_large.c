@@ -93,15 +93,57 @@ Test(large, growing_past_the_threshold_moves_to_a_mapping)
 
 Test(large, calloc_of_a_large_block_is_zero)
 {
-	/* Dirty a mapping and give it back, then ask for zeroes. */
+	/* Dirty a mapping and give it back, then ask for zeroes: the block
+	 * comes from the heap now (the threshold has risen), so dirty that
+	 * too, free it, and ask again. */
 	unsigned char *dirty = mm_malloc(LARGE);
 	cr_assert_not_null(dirty);
 	memset(dirty, 0xAA, LARGE);
 	mm_free(dirty);
-	unsigned char *p = mm_calloc(LARGE / 8, 8);
-	cr_assert_not_null(p);
-	for (size_t i = 0; i < LARGE; i++)
-		cr_assert_eq(p[i], 0, "byte %zu is not zero", i);
+	for (int round = 0; round < 2; round++) {
+		unsigned char *p = mm_calloc(LARGE / 8, 8);
+		cr_assert_not_null(p);
+		for (size_t i = 0; i < LARGE; i++)
+			cr_assert_eq(p[i], 0, "byte %zu is not zero", i);
+		memset(p, 0xAA, LARGE);
+		mm_free(p);
+	}
+}
+
+Test(large, freeing_a_mapping_raises_the_threshold)
+{
+	/* A program that frees a large block is likely to ask for another of
+	 * that size: the heap should serve it, with no system call. */
+	void *first = mm_malloc(LARGE);
+	cr_assert(first != NULL && !in_heap(first));
+	mm_free(first);
+	void *again = mm_malloc(LARGE);
+	cr_assert(again != NULL && in_heap(again),
+		  "after a %d-byte mapped block was freed, a block that size"
+		  " belongs in the heap",
+		  LARGE);
+	void *larger = mm_malloc(2 * LARGE);
+	cr_assert(larger != NULL && !in_heap(larger),
+		  "a block larger than any freed one still gets a mapping");
+	mm_free(again);
+	mm_free(larger);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(large, the_threshold_has_a_ceiling)
+{
+	/* One huge block freed must not send every later huge block to the
+	 * heap, where it would leave a huge hole when freed. glibc's ceiling
+	 * is 32 MiB; this block is beyond any ceiling a lab would pick. */
+	size_t huge = 64 << 20;
+	void *first = mm_malloc(huge);
+	cr_assert(first != NULL && !in_heap(first));
+	mm_free(first);
+	void *again = mm_malloc(huge);
+	cr_assert(again != NULL && !in_heap(again),
+		  "a %zu-byte block still belongs in a mapping", huge);
+	mm_free(again);
+	cr_assert_eq(mem_mapped_count(), 0);
 }
 
 Test(large, full_break_falls_back_to_mappings)

@@ -31,7 +31,7 @@ enum {
 	PREV_ALLOC_FLAG = 0x2,
 	FLAG_BITS = 0xF,
 	TEST_ALIGNMENT = 16, /* alignof(max_align_t) */
-	LARGE = 200 << 10,   /* above any mmap threshold a lab would pick */
+	LARGE = 200 << 10,   /* above any starting mmap threshold a lab picks */
 };
 
 /* Starts the test on an empty heap. */
