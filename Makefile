@@ -17,7 +17,8 @@ BOOK_OUT := book/out
 
 SUBMISSION ?= labs
 GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
-	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE))
+	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE)) \
+	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
 .PHONY: all help grade test skeletons book bench asan handout clean \
 	deps-grade deps-book deps-bench solutions-build labs-build experiments-build
@@ -26,6 +27,7 @@ all: solutions-build labs-build experiments-build grader/grade tools/skelgen
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
+	@echo "           [SANDBOX=auto|on|off]"
 	@echo "make test        the workbook's own tests (what CI runs)"
 	@echo "make book        book/out/workbook.{html,pdf,epub}"
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"

@@ -2,21 +2,25 @@
  * grade: the workbook's grader.
  *
  *     grade [--lab NAME] [--stage N] [--json FILE] [--gradescope FILE]
- *           [--list-files] [--timeout S] [--verbose] [--root DIR]
- *           [SUBMISSION_DIR]
+ *           [--list-files] [--timeout S] [--sandbox auto|on|off]
+ *           [--verbose] [--root DIR] [SUBMISSION_DIR]
  *
  * Grades a submission (a folder shaped like labs/; default "labs") against
  * each lab's rubric, prints one line per check and ends with "Score: X/Y".
  * The official files (headers, tests, Makefiles, rubrics) come from the
  * grader's own copies in ROOT/grader/official/, never from the submission.
+ * The submission's code is built and run in a bubblewrap sandbox when
+ * bwrap works on this machine (sandbox.h); --sandbox on insists on it.
  *
  * Exit status: 0 when the grading ran (whatever the score), 2 for a usage
- * error, 1 when the grader itself could not do its job (a broken rubric,
- * a report it could not write).
+ * error or a sandbox that --sandbox on asked for and cannot have, 1 when
+ * the grader itself could not do its job (a broken rubric, a report it
+ * could not write).
  */
 #include "lab.h"
 #include "proc.h"
 #include "report.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -31,6 +35,7 @@ enum { MAX_LABS = 8, PATH_CAP = 4096 };
 struct args {
 	const char *lab, *json, *gradescope, *root, *submission;
 	int stage, timeout;
+	enum sandbox_mode sandbox;
 	bool list_files, verbose;
 };
 
@@ -39,8 +44,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: grade [--lab NAME] [--stage N] [--json FILE] "
 		"[--gradescope FILE]\n"
-		"             [--list-files] [--timeout S] [--verbose] "
-		"[--root DIR] [SUBMISSION_DIR]\n"
+		"             [--list-files] [--timeout S] "
+		"[--sandbox auto|on|off]\n"
+		"             [--verbose] [--root DIR] [SUBMISSION_DIR]\n"
 		"Grades SUBMISSION_DIR (default: labs), a folder shaped like "
 		"labs/.\n");
 }
@@ -75,6 +81,13 @@ static struct args parse_args(int argc, char **argv)
 			a.stage = parse_positive(arg, next);
 		else if (strcmp(arg, "--timeout") == 0)
 			a.timeout = parse_positive(arg, next);
+		else if (strcmp(arg, "--sandbox") == 0) {
+			if (next != NULL && !sandbox_parse_mode(next, &a.sandbox)) {
+				fprintf(stderr, "grade: --sandbox takes auto, on "
+						"or off\n");
+				exit(2);
+			}
+		}
 		else if ((takes_value = false), strcmp(arg, "--list-files") == 0)
 			a.list_files = true;
 		else if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0)
@@ -178,13 +191,30 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		perror("grade: cannot make a scratch folder");
 		return 1;
 	}
+	char real_scratch[PATH_MAX], why[512], sandbox[600];
+	if (realpath(scratch, real_scratch) == NULL)
+		snprintf(real_scratch, sizeof real_scratch, "%s", scratch);
+	if (sandbox_start(a->sandbox, root, real_scratch, why, sizeof why)) {
+		snprintf(sandbox, sizeof sandbox, "bubblewrap");
+	} else if (a->sandbox == SANDBOX_ON) {
+		fprintf(stderr, "grade: --sandbox on, but the sandbox does not "
+				"work here: %s\n", why);
+		remove_tree(scratch);
+		return 2;
+	} else {
+		snprintf(sandbox, sizeof sandbox, "off (%s)", why);
+	}
 	struct grade_options opt = {.root = root, .submission = a->submission,
-				    .scratch = scratch, .stage = a->stage,
+				    .scratch = real_scratch, .stage = a->stage,
 				    .timeout = a->timeout};
 	static struct lab_result results[MAX_LABS];
 	int score = 0, max = 0, rc = 0;
 	printf("Grading %s%s\n", a->submission,
 	       a->stage ? " (up to the stage asked for)" : "");
+	printf("Sandbox: %s\n", strcmp(sandbox, "bubblewrap") == 0
+					 ? "bubblewrap (no network; sees only "
+					   "the lab and the system's programs)"
+					 : sandbox);
 	for (size_t i = 0; i < n; i++) {
 		fflush(stdout);
 		lab_grade(labs[i], &opt, &results[i]);
@@ -193,7 +223,7 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		max += results[i].max_score;
 		rc |= !results[i].rubric_ok;
 	}
-	if (a->json && report_json(a->json, results, n) != 0)
+	if (a->json && report_json(a->json, results, n, sandbox) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
 	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->gradescope), rc = 1;

@@ -143,7 +143,8 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 	}
 	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
 		 proc_quote(opt->root, q1, sizeof q1));
-	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir};
+	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir,
+				  .sandboxed = true};
 	struct proc_result build;
 	int rc = proc_run(cmd, &lim, &build);
 	grep_lines(build.output, "warning:", res->warnings,
@@ -167,7 +168,7 @@ static void grade_run(const struct check *c, const char *dir, int seconds,
 		      struct outcome *out)
 {
 	struct proc_limits lim = {.seconds = seconds, .dir = dir,
-				  .limit_memory = true};
+				  .limit_memory = true, .sandboxed = true};
 	struct proc_result res;
 	proc_run(c->command, &lim, &res);
 	char tail[OUTCOME_MESSAGE_CAP - 200], how[128];
@@ -255,7 +256,8 @@ static void grade_valgrind(const struct check *c, const char *dir,
 		 proc_quote(logfile, quoted, sizeof quoted),
 		 c->vg_opts ? c->vg_opts : "", c->command);
 	int limit = seconds * VALGRIND_SLOWDOWN;
-	struct proc_limits lim = {.seconds = limit, .dir = dir};
+	struct proc_limits lim = {.seconds = limit, .dir = dir,
+				  .sandboxed = true};
 	struct proc_result res;
 	proc_run(cmd, &lim, &res);
 	long errors;

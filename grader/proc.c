@@ -28,6 +28,14 @@ enum {
 };
 static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
 
+enum { WRAPPER_WORDS_CAP = 128 };
+static char *const *wrapper; /* see proc_set_wrapper() */
+
+void proc_set_wrapper(char *const *words)
+{
+	wrapper = words;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -39,6 +47,25 @@ static void set_limit(int resource, rlim_t value)
 {
 	struct rlimit rl = {.rlim_cur = value, .rlim_max = value};
 	setrlimit(resource, &rl);
+}
+
+/* In the child: execs the wrapper, which runs command in dir. */
+static void exec_wrapped(const char *command, const char *dir)
+{
+	char *argv[WRAPPER_WORDS_CAP + 6];
+	size_t n = 0;
+	for (; wrapper[n] != NULL && n < WRAPPER_WORDS_CAP; n++)
+		argv[n] = wrapper[n];
+	if (dir != NULL) {
+		argv[n++] = "--chdir";
+		argv[n++] = (char *)dir;
+	}
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = (char *)command;
+	argv[n] = NULL;
+	execvp(argv[0], argv);
+	_exit(EXIT_NOT_FOUND);
 }
 
 /* In the child: environment, directory, output, limits; then exec. */
@@ -75,6 +102,8 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 	set_limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
 	if (lim->limit_memory)
 		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
+	if (lim->sandboxed && wrapper != NULL)
+		exec_wrapped(command, lim->dir);
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 	_exit(127);
 }

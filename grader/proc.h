@@ -19,6 +19,7 @@ struct proc_limits {
 	bool limit_memory;    /* cap the address space (off under Valgrind) */
 	const char *dir;      /* working directory */
 	const char *report;   /* value for GRADER_REPORT, or NULL */
+	bool sandboxed;       /* run it in the wrapper, if one is set */
 };
 
 struct proc_result {
@@ -43,6 +44,14 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	     struct proc_result *res);
 
 void proc_result_free(struct proc_result *res);
+
+/*
+ * From now on, runs the commands whose limits say sandboxed as
+ * `wrapper... --chdir DIR /bin/sh -c command` instead (DIR: the limits'
+ * working directory); NULL runs them directly again. The wrapper's words
+ * must stay valid while it is set. (sandbox.c sets bubblewrap's.)
+ */
+void proc_set_wrapper(char *const *wrapper);
 
 /* Returns true if the command ran, exited and exited with status 0. */
 bool proc_succeeded(const struct proc_result *res);

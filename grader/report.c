@@ -105,7 +105,8 @@ static int write_json(const char *path, cJSON *root)
 	return rc;
 }
 
-int report_json(const char *path, const struct lab_result *labs, size_t n)
+int report_json(const char *path, const struct lab_result *labs, size_t n,
+		const char *sandbox)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *arr = cJSON_CreateArray();
@@ -127,6 +128,7 @@ int report_json(const char *path, const struct lab_result *labs, size_t n)
 	}
 	cJSON_AddNumberToObject(root, "score", score);
 	cJSON_AddNumberToObject(root, "max_score", max);
+	cJSON_AddStringToObject(root, "sandbox", sandbox);
 	cJSON_AddItemToObject(root, "labs", arr);
 	return write_json(path, root);
 }

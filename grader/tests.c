@@ -70,7 +70,7 @@ static void parse_listing(const char *text, struct test_list *list)
 int tests_list(const char *dir, int seconds, struct test_list *list)
 {
 	struct proc_limits lim = {.seconds = seconds, .dir = dir,
-				  .limit_memory = true};
+				  .limit_memory = true, .sandboxed = true};
 	struct proc_result res;
 	proc_run("./run-tests --list", &lim, &res);
 	int rc = 0;
@@ -219,7 +219,8 @@ void tests_grade(const struct check *c, const char *dir, int seconds,
 	/* the group's time limit grows with its size; each test has its own */
 	int group_seconds = seconds * (int)(matched < 10 ? matched : 10);
 	struct proc_limits lim = {.seconds = group_seconds, .dir = dir,
-				  .limit_memory = true, .report = report};
+				  .limit_memory = true, .report = report,
+				  .sandboxed = true};
 	struct proc_result run;
 	proc_run(cmd, &lim, &run);
 	o->status = STATUS_PASSED;

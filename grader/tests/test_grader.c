@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef WORKBOOK_ROOT
 #error "build with -DWORKBOOK_ROOT=\"/path/to/the/workbook\""
@@ -272,6 +273,64 @@ Test(grader, refuses_a_missing_submission_folder)
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && %s/grader/grade --root root nowhere > out.txt 2>&1; "
 		 "test $? -eq 2 && grep -q 'no submission folder' out.txt",
+		 work, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* Whether bubblewrap can make a sandbox on this machine. */
+static bool sandbox_works(void)
+{
+	return system("bwrap --ro-bind / / --unshare-all true "
+		      ">/dev/null 2>&1") == 0;
+}
+
+Test(grader, sandbox_hides_files_and_keeps_writes_in)
+{
+	if (!sandbox_works())
+		cr_skip_test("bubblewrap cannot make a sandbox here");
+	/* A submission that reads a file outside its lab and writes one:
+	 * it crashes if it can read the secret, and leaves a file behind if
+	 * it can write outside. */
+	sh("echo secret > %s/secret", work);
+	submit_official_with(
+		"#include <signal.h>\n"
+		"#include <stdio.h>\n"
+		"#include <stdlib.h>\n"
+		"__attribute__((constructor)) static void peek(void) {\n"
+		"  FILE *g = fopen(getenv(\"GRADER_TEST_ESCAPE\"), \"w\");\n"
+		"  if (g != NULL) fclose(g);\n"
+		"  FILE *f = fopen(getenv(\"GRADER_TEST_SECRET\"), \"r\");\n"
+		"  if (f != NULL) raise(SIGSEGV);\n"
+		"}\n");
+	char secret[512], escape[512];
+	snprintf(secret, sizeof secret, "%s/secret", work);
+	snprintf(escape, sizeof escape, "%s/escaped", work);
+	setenv("GRADER_TEST_SECRET", secret, 1);
+	setenv("GRADER_TEST_ESCAPE", escape, 1);
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1 --sandbox on", &r), 0);
+	cr_expect_str_eq(cJSON_GetObjectItem(r, "sandbox")->valuestring,
+			 "bubblewrap");
+	expect(r, "basic/adds", "passed", NULL);
+	cr_expect_neq(access(escape, F_OK), 0,
+		      "the submission wrote %s, outside its sandbox", escape);
+	cJSON_Delete(r);
+
+	/* The same submission, unsandboxed, does both: the test is real. */
+	cr_assert_eq(grade("--stage 1 --sandbox off", &r), 0);
+	expect(r, "basic/adds", "crashed", NULL);
+	cr_expect_eq(access(escape, F_OK), 0);
+	cJSON_Delete(r);
+}
+
+Test(grader, sandbox_on_refuses_without_bubblewrap)
+{
+	/* No bwrap on this PATH: --sandbox on must refuse, and say why. */
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && mkdir -p sub && PATH=/nonexistent "
+		 "%s/grader/grade --root root --sandbox on sub > out.txt 2>&1; "
+		 "test $? -eq 2 && grep -q 'bwrap) is not installed' out.txt",
 		 work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0);
 }
