@@ -2,7 +2,7 @@
  * grade: the workbook's grader.
  *
  *     grade [--lab NAME] [--stage N] [--json FILE] [--gradescope FILE]
- *           [--list-files] [--timeout S] [--sandbox auto|on|off]
+ *           [--csv FILE [--name NAME]] [--list-files] [--timeout S] [--sandbox auto|on|off]
  *           [--verbose] [--root DIR] [SUBMISSION_DIR]
  *
  * Grades a submission (a folder shaped like labs/; default "labs") against
@@ -33,7 +33,7 @@
 enum { MAX_LABS = 8, PATH_CAP = 4096 };
 
 struct args {
-	const char *lab, *json, *gradescope, *root, *submission;
+	const char *lab, *json, *gradescope, *csv, *name, *root, *submission;
 	int stage, timeout;
 	enum sandbox_mode sandbox;
 	bool list_files, verbose;
@@ -44,9 +44,10 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: grade [--lab NAME] [--stage N] [--json FILE] "
 		"[--gradescope FILE]\n"
-		"             [--list-files] [--timeout S] "
-		"[--sandbox auto|on|off]\n"
-		"             [--verbose] [--root DIR] [SUBMISSION_DIR]\n"
+		"             [--csv FILE [--name NAME]] "
+		"[--list-files] [--timeout S]\n"
+		"             [--sandbox auto|on|off] [--verbose] [--root DIR]\n"
+		"             [SUBMISSION_DIR]\n"
 		"Grades SUBMISSION_DIR (default: labs), a folder shaped like "
 		"labs/.\n");
 }
@@ -75,6 +76,10 @@ static struct args parse_args(int argc, char **argv)
 			a.json = next;
 		else if (strcmp(arg, "--gradescope") == 0)
 			a.gradescope = next;
+		else if (strcmp(arg, "--csv") == 0)
+			a.csv = next;
+		else if (strcmp(arg, "--name") == 0)
+			a.name = next;
 		else if (strcmp(arg, "--root") == 0)
 			a.root = next;
 		else if (strcmp(arg, "--stage") == 0)
@@ -227,6 +232,10 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
 	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->gradescope), rc = 1;
+	if (a->csv &&
+	    report_csv(a->csv, a->name ? a->name : a->submission, results, n,
+		       sandbox) != 0)
+		fprintf(stderr, "grade: cannot write %s\n", a->csv), rc = 1;
 	printf("\nScore: %d/%d\n", score, max);
 	for (size_t i = 0; i < n; i++)
 		lab_result_free(&results[i]);

@@ -133,6 +133,43 @@ int report_json(const char *path, const struct lab_result *labs, size_t n,
 	return write_json(path, root);
 }
 
+/* Writes text as one CSV field: quoted, with its quotes doubled. */
+static void csv_field(FILE *f, const char *text)
+{
+	fputc('"', f);
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			fputc('"', f);
+		fputc(*text == '\n' ? ' ' : *text, f);
+	}
+	fputc('"', f);
+}
+
+int report_csv(const char *path, const char *submission,
+	       const struct lab_result *labs, size_t n, const char *sandbox)
+{
+	FILE *f = fopen(path, "a");
+	if (f == NULL)
+		return -1;
+	if (ftell(f) == 0) {
+		fputs("submission", f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, ",%s,%s_max", labs[i].name, labs[i].name);
+		fputs(",score,max_score,sandbox\n", f);
+	}
+	int score = 0, max = 0;
+	csv_field(f, submission);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, ",%d,%d", labs[i].score, labs[i].max_score);
+		score += labs[i].score;
+		max += labs[i].max_score;
+	}
+	fprintf(f, ",%d,%d,", score, max);
+	csv_field(f, sandbox);
+	fputc('\n', f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 int report_gradescope(const char *path, const struct lab_result *labs,
 		      size_t n)
 {

@@ -21,6 +21,15 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose);
 int report_json(const char *path, const struct lab_result *labs, size_t n,
 		const char *sandbox);
 
+/*
+ * Appends one row to the CSV file at path, for a class's spreadsheet:
+ * submission, then each lab's score and max_score, the total and its
+ * maximum, and the sandbox. Writes the header row first if the file is new
+ * or empty. Returns 0, or -1 if the file cannot be written.
+ */
+int report_csv(const char *path, const char *submission,
+	       const struct lab_result *labs, size_t n, const char *sandbox);
+
 /* Writes Gradescope's results.json. Returns 0 or -1. */
 int report_gradescope(const char *path, const struct lab_result *labs,
 		      size_t n);

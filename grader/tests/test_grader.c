@@ -334,3 +334,29 @@ Test(grader, sandbox_on_refuses_without_bubblewrap)
 		 work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0);
 }
+
+Test(grader, appends_a_csv_row_per_submission)
+{
+	submit_official_with("");
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && for n in first 'o\"neil, jr'; do "
+		 "%s/grader/grade --root root --stage 1 --csv class.csv "
+		 "--name \"$n\" sub > /dev/null || exit 1; done",
+		 work, WORKBOOK_ROOT);
+	cr_assert_eq(system(cmd), 0);
+	char path[512], text[4096];
+	snprintf(path, sizeof path, "%s/class.csv", work);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	text[fread(text, 1, sizeof text - 1, f)] = '\0';
+	fclose(f);
+	/* One header, then a row each; stage 1 is worth 5, and the official
+	 * unit.c scores 2 of them (see tells_every_outcome_apart). */
+	const char *start = "submission,fixture,fixture_max,score,max_score,"
+			    "sandbox\n\"first\",2,5,2,5,\"";
+	cr_expect(strncmp(text, start, strlen(start)) == 0,
+		  "unexpected CSV:\n%s", text);
+	cr_expect(strstr(text, "\n\"o\"\"neil, jr\",2,5,2,5,\"") != NULL,
+		  "the second row is missing or badly quoted:\n%s", text);
+}
