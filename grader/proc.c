@@ -52,10 +52,16 @@ static void set_limit(int resource, rlim_t value)
 /* In the child: execs the wrapper, which runs command in dir. */
 static void exec_wrapped(const char *command, const char *dir)
 {
-	char *argv[WRAPPER_WORDS_CAP + 6];
+	char *argv[WRAPPER_WORDS_CAP + 9];
 	size_t n = 0;
 	for (; wrapper[n] != NULL && n < WRAPPER_WORDS_CAP; n++)
 		argv[n] = wrapper[n];
+	char *report = getenv("GRADER_REPORT");
+	if (report != NULL) {
+		argv[n++] = "--setenv";
+		argv[n++] = "GRADER_REPORT";
+		argv[n++] = report;
+	}
 	if (dir != NULL) {
 		argv[n++] = "--chdir";
 		argv[n++] = (char *)dir;

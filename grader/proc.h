@@ -47,8 +47,8 @@ void proc_result_free(struct proc_result *res);
 
 /*
  * From now on, runs the commands whose limits say sandboxed as
- * `wrapper... --chdir DIR /bin/sh -c command` instead (DIR: the limits'
- * working directory); NULL runs them directly again. The wrapper's words
+ * `wrapper... [--setenv GRADER_REPORT FILE] --chdir DIR /bin/sh -c command`
+ * instead (FILE and DIR from the limits); NULL runs them directly again. The wrapper's words
  * must stay valid while it is set. (sandbox.c sets bubblewrap's.)
  */
 void proc_set_wrapper(char *const *wrapper);

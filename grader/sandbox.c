@@ -5,6 +5,8 @@
  * below exist in it. It also gets new user, process, network, IPC and UTS
  * namespaces (--unshare-all), so the code sees no other process and has
  * only a loopback network, and it dies with the grader (--die-with-parent).
+ * Its environment is rebuilt from nothing but PATH, HOME, TMPDIR and LANG
+ * (and GRADER_REPORT, which proc.c adds).
  * The process group stays the grader's, so a timeout still kills all of it.
  */
 #include "sandbox.h"
@@ -81,12 +83,20 @@ static void build_words(const char *root, const char *scratch)
 	snprintf(path, sizeof path, "%s/grader/harness", root);
 	bind("--ro-bind", path);
 	bind("--bind", scratch);
+	/* A clean environment: the grader's may hold tokens and passwords. */
+	add("--clearenv");
+	add("--setenv");
+	add("PATH");
+	add("/usr/local/bin:/usr/bin:/bin");
 	add("--setenv");
 	add("HOME");
 	add(scratch);
 	add("--setenv");
 	add("TMPDIR");
 	add("/tmp");
+	add("--setenv");
+	add("LANG");
+	add("C.UTF-8");
 }
 
 /* Frees the words and forgets them. */

@@ -288,25 +288,28 @@ Test(grader, sandbox_hides_files_and_keeps_writes_in)
 {
 	if (!sandbox_works())
 		cr_skip_test("bubblewrap cannot make a sandbox here");
-	/* A submission that reads a file outside its lab and writes one:
-	 * it crashes if it can read the secret, and leaves a file behind if
-	 * it can write outside. */
+	/* A submission that reads a file outside its lab, writes one, and
+	 * reads the grader's environment: it leaves a file behind if it can
+	 * write outside, and crashes if it can read the secret file or the
+	 * token. */
 	sh("echo secret > %s/secret", work);
-	submit_official_with(
-		"#include <signal.h>\n"
-		"#include <stdio.h>\n"
-		"#include <stdlib.h>\n"
-		"__attribute__((constructor)) static void peek(void) {\n"
-		"  FILE *g = fopen(getenv(\"GRADER_TEST_ESCAPE\"), \"w\");\n"
-		"  if (g != NULL) fclose(g);\n"
-		"  FILE *f = fopen(getenv(\"GRADER_TEST_SECRET\"), \"r\");\n"
-		"  if (f != NULL) raise(SIGSEGV);\n"
-		"}\n");
-	char secret[512], escape[512];
+	char code[2048], secret[512], escape[512];
 	snprintf(secret, sizeof secret, "%s/secret", work);
 	snprintf(escape, sizeof escape, "%s/escaped", work);
-	setenv("GRADER_TEST_SECRET", secret, 1);
-	setenv("GRADER_TEST_ESCAPE", escape, 1);
+	snprintf(code, sizeof code,
+		 "#include <signal.h>\n"
+		 "#include <stdio.h>\n"
+		 "#include <stdlib.h>\n"
+		 "__attribute__((constructor)) static void peek(void) {\n"
+		 "  FILE *g = fopen(\"%s\", \"w\");\n"
+		 "  if (g != NULL) fclose(g);\n"
+		 "  FILE *f = fopen(\"%s\", \"r\");\n"
+		 "  if (f != NULL) raise(SIGSEGV);\n"
+		 "  if (getenv(\"GRADER_TEST_TOKEN\") != NULL) raise(SIGSEGV);\n"
+		 "}\n",
+		 escape, secret);
+	submit_official_with(code);
+	setenv("GRADER_TEST_TOKEN", "a secret of the grader's", 1);
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1 --sandbox on", &r), 0);
 	cr_expect_str_eq(cJSON_GetObjectItem(r, "sandbox")->valuestring,
