@@ -6,17 +6,23 @@
  *      from the submission over it: nothing else of the submission is read.
  *   3. Build it with make, without -Werror (warnings are shown, not marked).
  *   4. Run each check of stages 1..N: Criterion tests through the harness's
- *      report file, commands by exit status, Valgrind by its own logs.
+ *      report file, commands by exit status, Valgrind by its own logs. In
+ *      the sandbox the lab's folder is read-only from here on, so that no
+ *      check can change the programs the next one runs; the report and the
+ *      logs go to a folder of the check's own, next to the lab's.
  */
 #include "lab.h"
 #include "proc.h"
 #include "tests.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	BUILD_SECONDS = 300,
@@ -25,6 +31,7 @@ enum {
 	COMMAND_CAP = 8192,
 	EXIT_SKIP = 77, /* a `run` check's way of saying "skipped" */
 	VALGRIND_SLOWDOWN = 5,
+	VALGRIND_LOGS_MAX = 256, /* logs read per check: one per process */
 };
 
 static const char VALGRIND_BASE[] =
@@ -91,30 +98,79 @@ static bool run_quiet(const char *command, int seconds)
 }
 
 /*
- * Copies one editable file from the submission into the scratch lab.
- * Returns 0, or -1 with the reason in res->problem.
+ * Opens path (relative to the submission's lab folder dirfd) for reading,
+ * following no symbolic link on the way: a submission whose file is a link
+ * to the solutions, or to anything else of the grader's machine, must not
+ * get it graded or shown. Returns a descriptor, or -1.
  */
-static int take_editable(const char *from, const char *to,
-			 struct lab_result *res)
+static int open_in_submission(int dirfd, const char *path)
 {
+	char part[PATH_CAP];
+	int fd = dup(dirfd);
+	while (fd >= 0) {
+		size_t len = strcspn(path, "/");
+		if (len == 0 || len >= sizeof part) {
+			close(fd);
+			return -1;
+		}
+		memcpy(part, path, len);
+		part[len] = '\0';
+		bool last = path[len] == '\0';
+		int flags = O_NOFOLLOW | O_CLOEXEC |
+			    (last ? O_RDONLY | O_NONBLOCK : O_DIRECTORY);
+		int next = openat(fd, part, flags);
+		close(fd);
+		fd = next;
+		if (last)
+			return fd;
+		path += len + 1;
+	}
+	return -1;
+}
+
+/*
+ * Copies one editable file (path, inside the lab) from the submission's lab
+ * folder (dirfd, named from) into the scratch lab folder dir: a regular
+ * file, not through a link, at most EDITABLE_FILE_CAP bytes. Returns 0, or
+ * -1 with the reason in res->problem.
+ */
+static int take_editable(int dirfd, const char *from, const char *path,
+			 const char *dir, struct lab_result *res)
+{
+	int in = dirfd < 0 ? -1 : open_in_submission(dirfd, path);
 	struct stat st;
-	if (stat(from, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(res->problem, sizeof res->problem,
-			 "%s is missing or not a regular file", from);
+			 "%s/%s is missing or not a regular file (a symbolic "
+			 "link is not taken)",
+			 from, path);
+		if (in >= 0)
+			close(in);
 		return -1;
 	}
 	if (st.st_size > EDITABLE_FILE_CAP) {
 		snprintf(res->problem, sizeof res->problem,
-			 "%s is larger than %d MiB", from,
+			 "%s/%s is larger than %d MiB", from, path,
 			 EDITABLE_FILE_CAP / (1024 * 1024));
+		close(in);
 		return -1;
 	}
-	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP];
-	snprintf(cmd, sizeof cmd, "cp %s %s", proc_quote(from, q1, sizeof q1),
-		 proc_quote(to, q2, sizeof q2));
-	if (!run_quiet(cmd, 30)) {
-		snprintf(res->problem, sizeof res->problem, "cannot copy %s",
-			 from);
+	char to[PATH_CAP], buf[1 << 16];
+	snprintf(to, sizeof to, "%s/%s", dir, path);
+	unlink(to); /* the official stub: replaced, never written through */
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		       0644);
+	ssize_t n = out < 0 ? -1 : 0;
+	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	if (out < 0 || n < 0 || close(out) != 0) {
+		snprintf(res->problem, sizeof res->problem,
+			 "grader error: cannot copy %s/%s: %s", from, path,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -133,20 +189,22 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 			 "grader error: cannot copy %s", path);
 		return -1;
 	}
-	for (size_t i = 0; i < res->rubric.nfiles; i++) {
-		char from[PATH_CAP], to[PATH_CAP];
-		snprintf(from, sizeof from, "%s/%s/%s", opt->submission, lab,
-			 res->rubric.files[i]);
-		snprintf(to, sizeof to, "%s/%s", dir, res->rubric.files[i]);
-		if (take_editable(from, to, res) != 0)
-			return -1;
-	}
+	char from[PATH_CAP];
+	snprintf(from, sizeof from, "%s/%s", opt->submission, lab);
+	int dirfd = open(from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = 0;
+	for (size_t i = 0; i < res->rubric.nfiles && rc == 0; i++)
+		rc = take_editable(dirfd, from, res->rubric.files[i], dir, res);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc != 0)
+		return -1;
 	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
 		 proc_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir,
 				  .sandboxed = true};
 	struct proc_result build;
-	int rc = proc_run(cmd, &lim, &build);
+	rc = proc_run(cmd, &lim, &build);
 	grep_lines(build.output, "warning:", res->warnings,
 		   sizeof res->warnings);
 	if (rc != 0 || !proc_succeeded(&build)) {
@@ -168,7 +226,8 @@ static void grade_run(const struct check *c, const char *dir, int seconds,
 		      struct outcome *out)
 {
 	struct proc_limits lim = {.seconds = seconds, .dir = dir,
-				  .limit_memory = true, .sandboxed = true};
+				  .limit_memory = true, .sandboxed = true,
+				  .dir_read_only = true};
 	struct proc_result res;
 	proc_run(c->command, &lim, &res);
 	char tail[OUTCOME_MESSAGE_CAP - 200], how[128];
@@ -200,15 +259,17 @@ static int read_valgrind_logs(const char *logdir, long *errors, char *first,
 			      size_t cap)
 {
 	DIR *d = opendir(logdir);
-	int summaries = 0;
+	int summaries = 0, logs = 0;
 	*errors = 0;
 	first[0] = '\0';
-	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+	for (struct dirent *e; d != NULL && logs < VALGRIND_LOGS_MAX &&
+			       (e = readdir(d)) != NULL;) {
 		if (strncmp(e->d_name, "vg.", 3) != 0)
 			continue;
 		char path[PATH_CAP], line[1024];
 		snprintf(path, sizeof path, "%s/%s", logdir, e->d_name);
-		FILE *f = fopen(path, "r");
+		FILE *f = proc_open_output(path);
+		logs++;
 		bool in_error = false;
 		for (int n = 0; f != NULL && fgets(line, sizeof line, f) &&
 				n < 100000; n++) {
@@ -243,13 +304,11 @@ static int read_valgrind_logs(const char *logdir, long *errors, char *first,
 	return summaries;
 }
 
-/* Fills the outcome of a `valgrind` check. */
+/* Fills the outcome of a `valgrind` check; its logs go to logdir. */
 static void grade_valgrind(const struct check *c, const char *dir,
-			   int seconds, struct outcome *out, size_t index)
+			   const char *logdir, int seconds, struct outcome *out)
 {
-	char logdir[PATH_CAP], cmd[COMMAND_CAP];
-	snprintf(logdir, sizeof logdir, "%s/.valgrind.%zu", dir, index);
-	mkdir(logdir, 0700);
+	char cmd[COMMAND_CAP];
 	char logfile[PATH_CAP + 16], quoted[2 * PATH_CAP];
 	snprintf(logfile, sizeof logfile, "%s/vg.%%p.log", logdir);
 	snprintf(cmd, sizeof cmd, "%s --log-file=%s %s %s", VALGRIND_BASE,
@@ -257,7 +316,8 @@ static void grade_valgrind(const struct check *c, const char *dir,
 		 c->vg_opts ? c->vg_opts : "", c->command);
 	int limit = seconds * VALGRIND_SLOWDOWN;
 	struct proc_limits lim = {.seconds = limit, .dir = dir,
-				  .sandboxed = true};
+				  .sandboxed = true, .dir_read_only = true,
+				  .writable = logdir};
 	struct proc_result res;
 	proc_run(cmd, &lim, &res);
 	long errors;
@@ -324,17 +384,28 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		struct outcome *o = &res->outcomes[res->noutcomes++];
 		*o = (struct outcome){.check = c, .status = STATUS_FAILED};
 		make_rerun(c, lab, opt->submission, o->rerun, sizeof o->rerun);
+		/* a folder of the check's own for its report or logs */
+		char own[PATH_CAP];
+		snprintf(own, sizeof own, "%s.check%zu", dir, i);
+		if (built && mkdir(own, 0700) != 0) {
+			snprintf(o->message, sizeof o->message,
+				 "grader error: cannot make %s: %s", own,
+				 strerror(errno));
+			finish_outcome(o);
+			res->max_score += o->max_score;
+			continue;
+		}
 		if (!built)
 			snprintf(o->message, sizeof o->message, "%s",
 				 res->problem);
 		else if (c->kind == CHECK_TEST && !listed)
 			tests_describe_list_failure(&tests, o);
 		else if (c->kind == CHECK_TEST)
-			tests_grade(c, dir, seconds, &tests, i, o);
+			tests_grade(c, dir, own, seconds, &tests, o);
 		else if (c->kind == CHECK_RUN)
 			grade_run(c, dir, seconds, o);
 		else
-			grade_valgrind(c, dir, seconds, o, i);
+			grade_valgrind(c, dir, own, seconds, o);
 		finish_outcome(o);
 		res->score += o->score;
 		res->max_score += o->max_score;

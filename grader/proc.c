@@ -1,8 +1,9 @@
 /*
  * proc.c: a child process under limits. See proc.h.
  *
- * The child gets its own process group, so that on a timeout or a flood the
- * whole group (the command and anything it forked) is killed at once. Its
+ * The child gets a session and so a process group of its own, so that on a
+ * timeout or a flood the whole group (the command and anything it forked)
+ * is killed at once. Its
  * stdout and stderr go to one pipe, which the parent drains with poll(),
  * keeping the first PROC_OUTPUT_KEEP bytes and counting the rest.
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,22 +51,31 @@ static void set_limit(int resource, rlim_t value)
 	setrlimit(resource, &rl);
 }
 
-/* In the child: execs the wrapper, which runs command in dir. */
-static void exec_wrapped(const char *command, const char *dir)
+/* In the child: execs the wrapper, which runs command as lim says. */
+static void exec_wrapped(const char *command, const struct proc_limits *lim)
 {
-	char *argv[WRAPPER_WORDS_CAP + 9];
+	char *argv[WRAPPER_WORDS_CAP + 16];
 	size_t n = 0;
 	for (; wrapper[n] != NULL && n < WRAPPER_WORDS_CAP; n++)
 		argv[n] = wrapper[n];
-	char *report = getenv("GRADER_REPORT");
-	if (report != NULL) {
+	if (lim->dir != NULL) {
+		argv[n++] = lim->dir_read_only ? "--ro-bind" : "--bind";
+		argv[n++] = (char *)lim->dir;
+		argv[n++] = (char *)lim->dir;
+	}
+	if (lim->writable != NULL) {
+		argv[n++] = "--bind";
+		argv[n++] = (char *)lim->writable;
+		argv[n++] = (char *)lim->writable;
+	}
+	if (lim->report != NULL) {
 		argv[n++] = "--setenv";
 		argv[n++] = "GRADER_REPORT";
-		argv[n++] = report;
+		argv[n++] = (char *)lim->report;
 	}
-	if (dir != NULL) {
+	if (lim->dir != NULL) {
 		argv[n++] = "--chdir";
-		argv[n++] = (char *)dir;
+		argv[n++] = (char *)lim->dir;
 	}
 	argv[n++] = "/bin/sh";
 	argv[n++] = "-c";
@@ -78,7 +89,10 @@ static void exec_wrapped(const char *command, const char *dir)
 static void child_exec(const char *command, const struct proc_limits *lim,
 		       int out_fd)
 {
-	setpgid(0, 0);
+	/* A session of its own: its own process group, and no controlling
+	 * terminal, so it cannot type into the terminal of whoever runs the
+	 * grader (TIOCSTI). */
+	setsid();
 	/* a grader run inside a Criterion test must not make its own children
 	 * think they are Criterion's workers, nor inherit the flags of a make
 	 * that runs the grader */
@@ -109,7 +123,7 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 	if (lim->limit_memory)
 		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
 	if (lim->sandboxed && wrapper != NULL)
-		exec_wrapped(command, lim->dir);
+		exec_wrapped(command, lim);
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 	_exit(127);
 }
@@ -151,7 +165,10 @@ static void watch_child(pid_t pid, int fd, int seconds, struct proc_result *res)
 			break;
 		}
 	}
-	kill(-pid, SIGKILL); /* the group: stragglers and forked children */
+	/* the group: stragglers and forked children (the child itself, should
+	 * it not have made its group yet) */
+	if (kill(-pid, SIGKILL) != 0)
+		kill(pid, SIGKILL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -192,7 +209,6 @@ int proc_run(const char *command, const struct proc_limits *lim,
 		int out = fds[1];
 		child_exec(command, lim, out);
 	}
-	setpgid(pid, pid); /* also here, so kill(-pid) works at once */
 	close(fds[1]);
 	res->started = true;
 	watch_child(pid, fds[0], lim->seconds, res);
@@ -229,6 +245,20 @@ void proc_describe(const struct proc_result *res, int seconds, char *buf,
 		snprintf(buf, cap, "exit status 127: command not found");
 	else
 		snprintf(buf, cap, "exit status %d", res->exit_code);
+}
+
+FILE *proc_open_output(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	FILE *f = NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		f = fdopen(fd, "r");
+	if (f == NULL)
+		close(fd);
+	return f;
 }
 
 const char *proc_quote(const char *s, char *buf, size_t cap)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	PROC_OUTPUT_KEEP = 64 * 1024,        /* bytes of output kept */
@@ -20,6 +21,8 @@ struct proc_limits {
 	const char *dir;      /* working directory */
 	const char *report;   /* value for GRADER_REPORT, or NULL */
 	bool sandboxed;       /* run it in the wrapper, if one is set */
+	bool dir_read_only;   /* in the wrapper: dir cannot be written */
+	const char *writable; /* in the wrapper: a folder it may write, or NULL */
 };
 
 struct proc_result {
@@ -47,8 +50,10 @@ void proc_result_free(struct proc_result *res);
 
 /*
  * From now on, runs the commands whose limits say sandboxed as
- * `wrapper... [--setenv GRADER_REPORT FILE] --chdir DIR /bin/sh -c command`
- * instead (FILE and DIR from the limits); NULL runs them directly again. The wrapper's words
+ *     wrapper... --bind DIR DIR [--bind W W] [--setenv GRADER_REPORT FILE]
+ *                --chdir DIR /bin/sh -c command
+ * instead (DIR, W and FILE from the limits; --ro-bind for a read-only
+ * DIR); NULL runs them directly again. The wrapper's words
  * must stay valid while it is set. (sandbox.c sets bubblewrap's.)
  */
 void proc_set_wrapper(char *const *wrapper);
@@ -60,6 +65,14 @@ bool proc_succeeded(const struct proc_result *res);
  * signal 11 (Segmentation fault)", "timed out after 10 s") into buf. */
 void proc_describe(const struct proc_result *res, int seconds, char *buf,
 		   size_t cap);
+
+/*
+ * Opens a file that a check wrote (a report, a log) for reading, refusing
+ * anything but a regular file reached without a symbolic link: a check
+ * could leave a link to a file of the grader's, or a FIFO that would block
+ * the grader forever. Returns NULL if it cannot.
+ */
+FILE *proc_open_output(const char *path);
 
 /* Writes s into buf (of size cap) as one single-quoted shell word and
  * returns buf; a string too long for buf is cut short, still quoted. */

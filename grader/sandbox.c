@@ -2,12 +2,17 @@
  * sandbox.c: the bubblewrap sandbox for a submission's code. See sandbox.h.
  *
  * bwrap builds a new mount namespace from nothing: only the folders bound
- * below exist in it. It also gets new user, process, network, IPC and UTS
- * namespaces (--unshare-all), so the code sees no other process and has
- * only a loopback network, and it dies with the grader (--die-with-parent).
- * Its environment is rebuilt from nothing but PATH, HOME, TMPDIR and LANG
- * (and GRADER_REPORT, which proc.c adds).
- * The process group stays the grader's, so a timeout still kills all of it.
+ * below exist in it, and proc.c adds the lab's folder (read-only once it
+ * is built) and, for some checks, a folder of their own to write. It also
+ * gets new user, process, network, IPC and UTS namespaces (--unshare-all),
+ * so the code sees no other process and has only a loopback network; it
+ * has no capabilities even when the grader runs as root (--cap-drop ALL:
+ * otherwise root in the sandbox could remount the read-only folders), may
+ * not make user namespaces of its own, and dies with the grader
+ * (--die-with-parent). Its process group is the one proc.c made, so a
+ * timeout still kills all of it. Its environment is rebuilt from nothing
+ * but PATH, HOME, TMPDIR and LANG (and GRADER_REPORT, which proc.c adds).
+ * /tmp is a private tmpfs of at most TMP_BYTES.
  */
 #include "sandbox.h"
 
@@ -18,6 +23,7 @@
 #include <string.h>
 
 enum { WORDS_CAP = 120, PATH_CAP = 4096 };
+static const char TMP_BYTES[] = "1073741824"; /* 1 GiB */
 
 /* System folders the checks read: compilers, libraries, Valgrind. */
 static const char *const SYSTEM_DIRS[] = {
@@ -60,13 +66,17 @@ static void bind(const char *option, const char *path)
 	add(path);
 }
 
-/* Builds the bwrap command line for this root and scratch folder. */
-static void build_words(const char *root, const char *scratch)
+/* Builds the bwrap command line for this workbook root. */
+static void build_words(const char *root)
 {
 	char path[PATH_CAP];
 	nwords = 0;
 	add("bwrap");
 	add("--unshare-all");
+	add("--unshare-user");
+	add("--disable-userns");
+	add("--cap-drop");
+	add("ALL");
 	add("--die-with-parent");
 	for (size_t i = 0; i < sizeof SYSTEM_DIRS / sizeof *SYSTEM_DIRS; i++)
 		bind("--ro-bind-try", SYSTEM_DIRS[i]);
@@ -76,13 +86,14 @@ static void build_words(const char *root, const char *scratch)
 	add("/dev");
 	add("--proc");
 	add("/proc");
+	add("--size");
+	add(TMP_BYTES);
 	add("--tmpfs");
 	add("/tmp");
 	snprintf(path, sizeof path, "%s/mk", root);
 	bind("--ro-bind", path);
 	snprintf(path, sizeof path, "%s/grader/harness", root);
 	bind("--ro-bind", path);
-	bind("--bind", scratch);
 	/* A clean environment: the grader's may hold tokens and passwords. */
 	add("--clearenv");
 	add("--setenv");
@@ -90,7 +101,7 @@ static void build_words(const char *root, const char *scratch)
 	add("/usr/local/bin:/usr/bin:/bin");
 	add("--setenv");
 	add("HOME");
-	add(scratch);
+	add("/tmp");
 	add("--setenv");
 	add("TMPDIR");
 	add("/tmp");
@@ -126,13 +137,16 @@ bool sandbox_start(enum sandbox_mode mode, const char *root,
 		snprintf(why, cap, "--sandbox off");
 		return false;
 	}
-	build_words(root, scratch);
+	build_words(root);
 	proc_set_wrapper(words);
-	/* Try it: the sandbox must start and find the shell and the lab. */
+	/* Try it: the sandbox must start, find the shell, write the folder it
+	 * was given and nothing else. */
 	struct proc_limits lim = {.seconds = 30, .dir = scratch,
 				  .sandboxed = true};
 	struct proc_result res;
-	int rc = proc_run("test -w . && test -r /usr/bin/env", &lim, &res);
+	int rc = proc_run("test -w . && test -r /usr/bin/env && "
+			  "! test -w /usr",
+			  &lim, &res);
 	bool works = rc == 0 && proc_succeeded(&res);
 	if (!works) {
 		char how[128], line[256];

@@ -18,10 +18,11 @@ enum sandbox_mode {
 /*
  * Sets up the sandbox for the checks of one grading run: they see the
  * system's programs and libraries (/usr and the few files of /etc they
- * need) read-only, root/mk and root/grader/harness read-only, the scratch
- * folder read-write, and nothing else; no network, their own process ids,
- * and an empty /tmp. Tries it once. Returns true if the sandbox is on;
- * otherwise puts the reason into why.
+ * need) read-only, root/mk and root/grader/harness read-only, the folders
+ * proc_run binds for each run (proc.h), and nothing else; no network, no
+ * privilege, their own process ids, and an empty /tmp. Tries it once, in
+ * scratch. Returns true if the sandbox is on; otherwise puts the reason
+ * into why.
  */
 bool sandbox_start(enum sandbox_mode mode, const char *root,
 		   const char *scratch, char *why, size_t cap);

@@ -19,10 +19,13 @@
 #include "tests.h"
 #include "proc.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	REPORT_LINE_CAP = 4096,
@@ -70,7 +73,8 @@ static void parse_listing(const char *text, struct test_list *list)
 int tests_list(const char *dir, int seconds, struct test_list *list)
 {
 	struct proc_limits lim = {.seconds = seconds, .dir = dir,
-				  .limit_memory = true, .sandboxed = true};
+				  .limit_memory = true, .sandboxed = true,
+				  .dir_read_only = true};
 	struct proc_result res;
 	proc_run("./run-tests --list", &lim, &res);
 	int rc = 0;
@@ -101,6 +105,7 @@ void tests_describe_list_failure(const struct test_list *list,
 /* What the report says about one test. */
 struct test_report {
 	bool has_result, has_end;
+	int results; /* result records: the harness writes one */
 	bool must_end; /* false for a test meant to die by signal or exit */
 	enum status status;
 	int signal; /* for a crash */
@@ -135,14 +140,13 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* Reads the records about test `name` from the report file. */
-static void read_report(const char *path, const char *name,
-			struct test_report *tr)
+/* Reads the records about test `name` from the report file f. */
+static void read_report(FILE *f, const char *name, struct test_report *tr)
 {
 	*tr = (struct test_report){.status = STATUS_FAILED, .must_end = true};
-	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return;
+	rewind(f);
 	char line[REPORT_LINE_CAP], kind[16], who[1024], status[16];
 	int must_end = 1;
 	for (int n = 0; n < REPORT_LINES_MAX && fgets(line, sizeof line, f); n++) {
@@ -156,6 +160,7 @@ static void read_report(const char *path, const char *name,
 			   sscanf(line + off, "%15s %d %d", status, &tr->signal,
 				  &must_end) >= 1) {
 			tr->has_result = true;
+			tr->results++;
 			tr->status = parse_status(status);
 			tr->must_end = must_end != 0;
 		} else if (strcmp(kind, "message") == 0 &&
@@ -165,7 +170,6 @@ static void read_report(const char *path, const char *name,
 			unescape(tr->message);
 		}
 	}
-	fclose(f);
 }
 
 /* Turns the report about one test into its final status and message. */
@@ -173,6 +177,13 @@ static enum status judge_test(const struct test_report *tr,
 			      const struct proc_result *run, int seconds,
 			      char *msg, size_t cap)
 {
+	if (tr->results > 1) {
+		snprintf(msg, cap, "the report holds %d results for this test, "
+				   "where the harness writes one: the test run "
+				   "wrote to the report",
+			 tr->results);
+		return STATUS_FAILED;
+	}
 	if (!tr->has_result) {
 		char how[128];
 		proc_describe(run, seconds, how, sizeof how);
@@ -197,12 +208,50 @@ static enum status judge_test(const struct test_report *tr,
 	return tr->status;
 }
 
-void tests_grade(const struct check *c, const char *dir, int seconds,
-		 const struct test_list *list, size_t index, struct outcome *o)
+/*
+ * Makes the empty report file at path and opens it for reading before the
+ * run, so that the grader reads the file it made even if the run replaces
+ * it. Returns the open file, or NULL.
+ */
+static FILE *start_report(const char *path, struct stat *made)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	FILE *f = proc_open_output(path);
+	if (f != NULL && fstat(fileno(f), made) != 0) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+/* Returns true if the report file is still the one start_report made. */
+static bool report_untouched(FILE *f, const char *path,
+			     const struct stat *made)
+{
+	struct stat now, at_path;
+	return f != NULL && fstat(fileno(f), &now) == 0 && now.st_nlink == 1 &&
+	       now.st_mode == made->st_mode &&
+	       lstat(path, &at_path) == 0 && at_path.st_ino == made->st_ino &&
+	       at_path.st_dev == made->st_dev;
+}
+
+void tests_grade(const struct check *c, const char *dir, const char *own,
+		 int seconds, const struct test_list *list, struct outcome *o)
 {
 	char report[4096], cmd[8192];
-	snprintf(report, sizeof report, "%s/.report.%zu", dir, index);
-	remove(report);
+	snprintf(report, sizeof report, "%s/report", own);
+	struct stat made;
+	FILE *report_file = start_report(report, &made);
+	if (report_file == NULL) {
+		o->status = STATUS_FAILED;
+		snprintf(o->message, sizeof o->message,
+			 "grader error: cannot make %s", report);
+		return;
+	}
 	snprintf(cmd, sizeof cmd,
 		 "./run-tests -j1 --color=never --timeout %d --filter '%s'",
 		 seconds, c->name);
@@ -214,21 +263,32 @@ void tests_grade(const struct check *c, const char *dir, int seconds,
 		snprintf(o->message, sizeof o->message,
 			 "grader error: the rubric names no test matching %s",
 			 c->name);
+		fclose(report_file);
 		return;
 	}
 	/* the group's time limit grows with its size; each test has its own */
 	int group_seconds = seconds * (int)(matched < 10 ? matched : 10);
 	struct proc_limits lim = {.seconds = group_seconds, .dir = dir,
 				  .limit_memory = true, .report = report,
-				  .sandboxed = true};
+				  .sandboxed = true, .dir_read_only = true,
+				  .writable = own};
 	struct proc_result run;
 	proc_run(cmd, &lim, &run);
+	if (!report_untouched(report_file, report, &made)) {
+		o->status = STATUS_FAILED;
+		snprintf(o->message, sizeof o->message,
+			 "the test run replaced, linked or changed the "
+			 "permissions of the grader's report file");
+		fclose(report_file);
+		proc_result_free(&run);
+		return;
+	}
 	o->status = STATUS_PASSED;
 	for (size_t i = 0; i < list->count; i++) {
 		if (fnmatch(c->name, list->names[i], 0) != 0)
 			continue;
 		struct test_report tr;
-		read_report(report, list->names[i], &tr);
+		read_report(report_file, list->names[i], &tr);
 		char msg[OUTCOME_MESSAGE_CAP / 2];
 		enum status s = judge_test(&tr, &run, group_seconds, msg,
 					   sizeof msg);
@@ -253,6 +313,7 @@ void tests_grade(const struct check *c, const char *dir, int seconds,
 		snprintf(o->message + strlen(o->message),
 			 sizeof o->message - strlen(o->message),
 			 " [%zu of %zu tests passed]", passed, matched);
+	fclose(report_file);
 	proc_result_free(&run);
 }
 

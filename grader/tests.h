@@ -22,9 +22,12 @@ int tests_list(const char *dir, int seconds, struct test_list *list);
 void tests_describe_list_failure(const struct test_list *list,
 				 struct outcome *o);
 
-/* Runs the tests matching c->name and fills o; index names the report. */
-void tests_grade(const struct check *c, const char *dir, int seconds,
-		 const struct test_list *list, size_t index, struct outcome *o);
+/*
+ * Runs the tests in dir matching c->name and fills o. The harness writes
+ * its report into own, a new folder of this check's.
+ */
+void tests_grade(const struct check *c, const char *dir, const char *own,
+		 int seconds, const struct test_list *list, struct outcome *o);
 
 void tests_free(struct test_list *list);
 

@@ -363,3 +363,99 @@ Test(grader, appends_a_csv_row_per_submission)
 	cr_expect(strstr(text, "\n\"o\"\"neil, jr\",2,5,2,5,\"") != NULL,
 		  "the second row is missing or badly quoted:\n%s", text);
 }
+
+Test(grader, sandbox_cannot_remount_or_replace_programs)
+{
+	if (!sandbox_works())
+		cr_skip_test("bubblewrap cannot make a sandbox here");
+	/* Root in a sandbox that kept its capabilities could remount the
+	 * workbook's mk/ writable; any run could replace the programs the
+	 * next checks run. Both must fail, and the checks grade as usual. */
+	char code[2048], target[512];
+	snprintf(target, sizeof target, "%s/mk/pwned-by-a-submission",
+		 WORKBOOK_ROOT);
+	snprintf(code, sizeof code,
+		 "#include <stdio.h>\n"
+		 "#include <stdlib.h>\n"
+		 "__attribute__((constructor)) static void tamper(void) {\n"
+		 "  if (system(\"mount -o remount,rw,bind %s/root/mk 2>/dev/null;"
+		 " touch %s/root/mk/pwned-by-a-submission 2>/dev/null;"
+		 " mount -o remount,rw,bind \\\"$PWD\\\" 2>/dev/null;"
+		 " printf 'exit 0' > unit-prog 2>/dev/null\") < 0) abort();\n"
+		 "}\n",
+		 work, work);
+	submit_official_with(code);
+	cJSON *r;
+	cr_assert_eq(grade("--sandbox on", &r), 0);
+	bool planted = access(target, F_OK) == 0;
+	if (planted)
+		remove(target);
+	cr_expect_not(planted, "the submission wrote %s", target);
+	expect(r, "prog leaks", "failed", "definitely lost");
+	expect(r, "prog floods", "failed", "more than 16 MiB");
+	cJSON_Delete(r);
+}
+
+Test(grader, refuses_a_symbolic_link_for_an_editable_file)
+{
+	/* A link to the official file (a stand-in for the solutions). */
+	sh("ln -sf %s/root/grader/official/fixture/unit.c %s/sub/fixture/unit.c",
+	   work, work);
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/adds", "failed", "symbolic link is not taken");
+	cr_expect_eq(number(r, "score"), 0);
+	cJSON_Delete(r);
+}
+
+Test(grader, catches_results_written_into_the_report)
+{
+	/* Every test process appends passing results for all tests as it
+	 * exits; the harness's own results then come twice. */
+	submit_official_with(
+		"#include <stdio.h>\n"
+		"#include <stdlib.h>\n"
+		"static void forge(void) {\n"
+		"  const char *path = getenv(\"GRADER_REPORT\");\n"
+		"  FILE *f = path ? fopen(path, \"a\") : NULL;\n"
+		"  if (f == NULL) return;\n"
+		"  const char *t[] = {\"basic/adds\", \"basic/fails_with_quote\","
+		" \"misbehave/exits_early\", \"misbehave/underscore_exits_early\"};\n"
+		"  for (int i = 0; i < 4; i++)\n"
+		"    fprintf(f, \"result %s passed 0 1\\nend %s\\n\", t[i], t[i]);\n"
+		"  fclose(f);\n"
+		"}\n"
+		"__attribute__((constructor)) static void arm(void) {"
+		" atexit(forge); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/fails_with_quote", "failed", "results for this test");
+	expect(r, "misbehave/exits_early", "failed", NULL);
+	cr_expect_leq(number(r, "score"), 2);
+	cJSON_Delete(r);
+}
+
+Test(grader, catches_a_replaced_report)
+{
+	/* The runner swaps the report for a file of its own, then writes
+	 * passing results into it and makes it read-only. */
+	submit_official_with(
+		"#include <stdio.h>\n"
+		"#include <stdlib.h>\n"
+		"#include <sys/stat.h>\n"
+		"#include <unistd.h>\n"
+		"__attribute__((constructor)) static void swap(void) {\n"
+		"  const char *path = getenv(\"GRADER_REPORT\");\n"
+		"  if (path == NULL || unlink(path) != 0) return;\n"
+		"  FILE *f = fopen(path, \"w\");\n"
+		"  if (f == NULL) return;\n"
+		"  fputs(\"result basic/fails_with_quote passed 0 1\\n"
+		"end basic/fails_with_quote\\n\", f);\n"
+		"  fclose(f);\n"
+		"  chmod(path, 0444);\n"
+		"}\n");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	expect(r, "basic/fails_with_quote", "failed", "report file");
+	cJSON_Delete(r);
+}
