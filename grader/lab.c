@@ -202,7 +202,7 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
 		 proc_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir,
-				  .sandboxed = true};
+				  .limit_memory = true, .sandboxed = true};
 	struct proc_result build;
 	rc = proc_run(cmd, &lim, &build);
 	grep_lines(build.output, "warning:", res->warnings,
