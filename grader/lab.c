@@ -376,7 +376,10 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 {
 	int seconds = opt->timeout > 0 ? opt->timeout : res->rubric.timeout;
 	struct test_list tests = {0};
-	bool listed = built && tests_list(dir, seconds, &tests) == 0;
+	char official[PATH_CAP];
+	snprintf(official, sizeof official, "%s/grader/official/%s", opt->root,
+		 lab);
+	bool listed = built && tests_list(dir, official, seconds, &tests) == 0;
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
 		if (c->stage > res->max_stage)

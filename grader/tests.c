@@ -19,6 +19,8 @@
 #include "tests.h"
 #include "proc.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -70,7 +72,76 @@ static void parse_listing(const char *text, struct test_list *list)
 	}
 }
 
-int tests_list(const char *dir, int seconds, struct test_list *list)
+/* Copies the C identifier at *p into out (of size cap); advances *p. */
+static bool take_identifier(const char **p, char *out, size_t cap)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	size_t n = 0;
+	while ((isalnum((unsigned char)**p) || **p == '_') && n + 1 < cap)
+		out[n++] = *(*p)++;
+	out[n] = '\0';
+	return n > 0;
+}
+
+/* Returns true if list holds name. */
+static bool listed(const struct test_list *list, const char *name)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (strcmp(list->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Checks that the list the test program printed holds every test that the
+ * lab's official sources (the .c files in official/tests) declare with
+ * Test(SUITE, NAME...): the program is built with the student's code,
+ * which could print a list without its failing tests. Returns 0, or -1
+ * with list->failure.
+ */
+static int check_against_sources(const char *official,
+				 struct test_list *list)
+{
+	char path[4096], line[1024], suite[256], name[256], full[520];
+	snprintf(path, sizeof path, "%s/tests", official);
+	DIR *d = opendir(path);
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && d != NULL && (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 3 || strcmp(e->d_name + len - 2, ".c") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/tests/%s", official, e->d_name);
+		FILE *f = fopen(path, "r");
+		while (rc == 0 && f != NULL && fgets(line, sizeof line, f)) {
+			const char *p = line;
+			if (strncmp(p, "Test(", 5) != 0)
+				continue;
+			p += 5;
+			if (!take_identifier(&p, suite, sizeof suite) ||
+			    *p++ != ',' || !take_identifier(&p, name, sizeof name))
+				continue;
+			snprintf(full, sizeof full, "%s/%s", suite, name);
+			if (!listed(list, full)) {
+				list->failure_status = STATUS_FAILED;
+				snprintf(list->failure, sizeof list->failure,
+					 "the test program's list lacks %s, a "
+					 "test of the lab (tests/%s): was the "
+					 "list tampered with?",
+					 full, e->d_name);
+				rc = -1;
+			}
+		}
+		if (f != NULL)
+			fclose(f);
+	}
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}
+
+int tests_list(const char *dir, const char *official, int seconds,
+	       struct test_list *list)
 {
 	struct proc_limits lim = {.seconds = seconds, .dir = dir,
 				  .limit_memory = true, .sandboxed = true,
@@ -80,6 +151,7 @@ int tests_list(const char *dir, int seconds, struct test_list *list)
 	int rc = 0;
 	if (proc_succeeded(&res)) {
 		parse_listing(res.output, list);
+		rc = check_against_sources(official, list);
 	} else {
 		char how[128];
 		proc_describe(&res, seconds, how, sizeof how);

@@ -15,8 +15,13 @@ struct test_list {
 	enum status failure_status;
 };
 
-/* Lists the tests in dir/run-tests. Returns 0, or -1 with list->failure. */
-int tests_list(const char *dir, int seconds, struct test_list *list);
+/*
+ * Lists the tests in dir/run-tests, and checks the list holds every test
+ * the official sources in official/tests/ declare. Returns 0, or -1 with
+ * list->failure.
+ */
+int tests_list(const char *dir, const char *official, int seconds,
+	       struct test_list *list);
 
 /* Marks o as failed because the tests could not even be listed. */
 void tests_describe_list_failure(const struct test_list *list,

@@ -459,3 +459,26 @@ Test(grader, catches_a_replaced_report)
 	expect(r, "basic/fails_with_quote", "failed", "report file");
 	cJSON_Delete(r);
 }
+
+Test(grader, catches_a_test_list_without_the_failing_tests)
+{
+	/* When asked for the list, print one without the tests that fail,
+	 * so that the group of basic tests would seem to pass. */
+	submit_official_with(
+		"#include <stdio.h>\n"
+		"#include <stdlib.h>\n"
+		"#include <string.h>\n"
+		"__attribute__((constructor)) static void lie(int argc,"
+		" char **argv) {\n"
+		"  for (int i = 1; i < argc; i++)\n"
+		"    if (strcmp(argv[i], \"--list\") == 0) {\n"
+		"      puts(\"basic: 1 test\\n└── adds\");\n"
+		"      exit(0);\n"
+		"    }\n"
+		"}\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "basic/*", "failed", "list lacks");
+	expect(r, "basic/adds", "failed", "list lacks");
+	cJSON_Delete(r);
+}
