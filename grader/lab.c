@@ -160,14 +160,15 @@ static int take_editable(int dirfd, const char *from, const char *path,
 	unlink(to); /* the official stub: replaced, never written through */
 	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		       0644);
-	ssize_t n = out < 0 ? -1 : 0;
-	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
+	bool ok = out >= 0;
+	ssize_t n = 0;
+	while (ok && (n = read(in, buf, sizeof buf)) > 0)
+		ok = write(out, buf, (size_t)n) == n;
+	ok = ok && n == 0;
 	close(in);
-	if (out < 0 || n < 0 || close(out) != 0) {
+	if (out >= 0 && close(out) != 0)
+		ok = false;
+	if (!ok) {
 		snprintf(res->problem, sizeof res->problem,
 			 "grader error: cannot copy %s/%s: %s", from, path,
 			 strerror(errno));

@@ -3,9 +3,9 @@
  *
  * The child gets a session and so a process group of its own, so that on a
  * timeout or a flood the whole group (the command and anything it forked)
- * is killed at once. Its
- * stdout and stderr go to one pipe, which the parent drains with poll(),
- * keeping the first PROC_OUTPUT_KEEP bytes and counting the rest.
+ * is killed at once. Its stdout and stderr go to one pipe, which the parent
+ * drains with poll(), keeping the first PROC_OUTPUT_KEEP bytes and counting
+ * the rest.
  */
 #include "proc.h"
 
