@@ -28,7 +28,7 @@ all: solutions-build labs-build experiments-build grader/grade tools/skelgen
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
 	@echo "           [SANDBOX=auto|on|off]"
-	@echo "make grade-class CLASS=dir [OUT=dir]   every student's folder in CLASS"
+	@echo "make grade-class CLASS=dir [OUT=dir] [JOBS=n]   every student's folder in CLASS"
 	@echo "make test        the workbook's own tests (what CI runs)"
 	@echo "make book        book/out/workbook.{html,pdf,epub}"
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
@@ -68,8 +68,8 @@ grade: grader/grade
 # Every submission in CLASS (one folder per student), into OUT.
 OUT ?= grades
 grade-class: grader/grade
-	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=dir [OUT=dir]" >&2; exit 2; }
-	sh tools/grade-class.sh $(CLASS) $(OUT) $(GRADE_FLAGS)
+	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=dir [OUT=dir] [JOBS=n]" >&2; exit 2; }
+	sh tools/grade-class.sh -j $(or $(JOBS),1) $(CLASS) $(OUT) $(GRADE_FLAGS)
 
 # In the student handout (no solutions/) the book's commands have nothing to
 # run, so make test there stops after the grader's own tests.

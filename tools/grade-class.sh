@@ -1,46 +1,98 @@
 #!/bin/sh
-# grade-class.sh: grades every submission of a class, one after the other.
+# grade-class.sh: grades every submission of a class.
 #
-#     sh tools/grade-class.sh CLASS_DIR OUT_DIR [GRADE_OPTION...]
+#     sh tools/grade-class.sh [-j JOBS] CLASS_DIR OUT_DIR [GRADE_OPTION...]
 #
 # CLASS_DIR holds one folder per student, named after the student: either
 # shaped like labs/ (isolation/, pagetable/, alloc/) or holding a labs/
 # folder (a clone of the workbook). OUT_DIR receives, for each student
-# NAME, NAME.txt (the grader's table) and NAME.json (its JSON report), and
-# class.csv with one row per student (see grader/grade --csv). The grader
-# runs with --sandbox on, so nothing is graded without the sandbox;
-# GRADE_OPTIONs are passed on (--sandbox off overrides, --lab, --stage).
+# NAME, NAME.txt (the grader's table), NAME.json (its JSON report) and
+# NAME.csv (its row), and class.csv with one row per student, sorted by
+# name (see grader/grade --csv). The grader runs with --sandbox on, so
+# nothing is graded without the sandbox; GRADE_OPTIONs are passed on
+# (--sandbox off overrides, --lab, --stage).
+#
+# -j JOBS grades that many submissions at once (default 1). The first is
+# graded alone, so that a missing sandbox stops everything at once. Every
+# check has a wall-clock limit, so keep JOBS at or below the number of
+# cores, or slow submissions may time out only because the machine is busy.
 set -eu
 
-if [ $# -lt 2 ] || [ ! -d "$1" ]; then
-  echo "usage: sh tools/grade-class.sh CLASS_DIR OUT_DIR [GRADE_OPTION...]" >&2
-  [ $# -ge 1 ] && [ ! -d "$1" ] && echo "grade-class: no folder $1" >&2
+usage() {
+  echo "usage: sh tools/grade-class.sh [-j JOBS] CLASS_DIR OUT_DIR [GRADE_OPTION...]" >&2
+  exit 2
+}
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# grade_one OUT_DIR STUDENT_DIR [GRADE_OPTION...]: grades one student.
+# Exits 2 if the grader refused (a usage error or no sandbox).
+if [ "${1:-}" = "--one" ]; then
+  shift
+  out=$1
+  dir=${2%/}
+  shift 2
+  name=$(basename "$dir")
+  submission=$dir
+  [ -d "$submission/labs" ] && submission=$submission/labs
+  rm -f "$out/$name.csv"
+  status=0
+  "$ROOT/grader/grade" --sandbox on --json "$out/$name.json" \
+    --csv "$out/$name.csv" --name "$name" "$@" "$submission" \
+    > "$out/$name.txt" 2>&1 || status=$?
+  if [ "$status" -eq 2 ]; then
+    cat "$out/$name.txt" >&2
+    exit 2
+  fi
+  score=$(grep '^Score:' "$out/$name.txt" | tail -1 || true)
+  printf '%-24s %s\n' "$name" "${score:-no score: see $out/$name.txt}"
+  exit 0
+fi
+
+jobs=1
+if [ "${1:-}" = "-j" ]; then
+  [ $# -ge 2 ] || usage
+  jobs=$2
+  shift 2
+  case $jobs in ''|*[!0-9]*|0) echo "grade-class: -j needs a positive number" >&2; exit 2 ;; esac
+fi
+[ $# -ge 2 ] || usage
+if [ ! -d "$1" ]; then
+  echo "grade-class: no folder $1" >&2
   exit 2
 fi
 class=$1
 out=$2
 shift 2
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 rm -f "$out/class.csv"
 
-graded=0
+# The students' folders, one per line (names with a newline are refused).
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
 for dir in "$class"/*/; do
   [ -d "$dir" ] || continue
-  name=$(basename "$dir")
-  submission=${dir%/}
-  [ -d "$submission/labs" ] && submission=$submission/labs
-  status=0
-  "$ROOT/grader/grade" --sandbox on --json "$out/$name.json" \
-    --csv "$out/class.csv" --name "$name" "$@" "$submission" \
-    > "$out/$name.txt" 2>&1 || status=$?
-  if [ "$status" -eq 2 ]; then
-    # A usage error or no sandbox: the same for every student, so stop.
-    cat "$out/$name.txt" >&2
-    exit 2
-  fi
-  score=$(grep '^Score:' "$out/$name.txt" | tail -1)
-  printf '%-24s %s\n' "$name" "${score:-no score: see $out/$name.txt}"
-  graded=$((graded + 1))
+  case $dir in *'
+'*) echo "grade-class: skipping a folder whose name holds a newline" >&2; continue ;; esac
+  printf '%s\n' "${dir%/}" >> "$list"
 done
-echo "$graded submissions graded; the table is $out/class.csv"
+total=$(wc -l < "$list")
+if [ "$total" -eq 0 ]; then
+  echo "grade-class: no student folders in $class" >&2
+  exit 2
+fi
+
+# The first alone: if the sandbox cannot run, stop here.
+first=$(head -n 1 "$list")
+sh "$0" --one "$out" "$first" "$@" || exit 2
+# The rest, JOBS at a time.
+tail -n +2 "$list" | tr '\n' '\0' |
+  xargs -0 -r -P "$jobs" -I{} sh "$0" --one "$out" {} "$@" || exit 2
+
+# One table: the header once, then this run's rows, sorted by name.
+head -n 1 "$out/$(basename "$first").csv" > "$out/class.csv"
+while IFS= read -r dir; do
+  row="$out/$(basename "$dir").csv"
+  [ -f "$row" ] && tail -n +2 "$row"
+done < "$list" | sort >> "$out/class.csv"
+echo "$total submissions graded; the table is $out/class.csv"
