@@ -24,10 +24,12 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { MAX_LABS = 8, PATH_CAP = 4096 };
@@ -169,6 +171,29 @@ static int list_files(const char *root, char **labs, size_t n)
 	return 0;
 }
 
+/* The scratch folder, for on_signal() to remove. */
+static char scratch_path[PATH_CAP];
+
+/*
+ * On SIGINT, SIGTERM or SIGHUP: kills the running check, removes the
+ * scratch folder (with rm, in a child: fork, exec and waitpid are safe in a
+ * signal handler, the grader's own functions are not) and dies of the
+ * signal, so that the caller sees how it ended.
+ */
+static void on_signal(int sig)
+{
+	proc_kill_running();
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", scratch_path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Removes the scratch folder and everything in it. */
 static void remove_tree(const char *dir)
 {
@@ -196,6 +221,10 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		perror("grade: cannot make a scratch folder");
 		return 1;
 	}
+	snprintf(scratch_path, sizeof scratch_path, "%s", scratch);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	char real_scratch[PATH_MAX], why[512], sandbox[600];
 	if (realpath(scratch, real_scratch) == NULL)
 		snprintf(real_scratch, sizeof real_scratch, "%s", scratch);

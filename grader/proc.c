@@ -31,6 +31,14 @@ enum {
 static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
 
 enum { WRAPPER_WORDS_CAP = 128 };
+static volatile pid_t running; /* the child proc_run waits for, or 0 */
+
+void proc_kill_running(void)
+{
+	pid_t pid = running;
+	if (pid > 0 && kill(-pid, SIGKILL) != 0)
+		kill(pid, SIGKILL);
+}
 static char *const *wrapper; /* see proc_set_wrapper() */
 
 void proc_set_wrapper(char *const *words)
@@ -211,7 +219,9 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	}
 	close(fds[1]);
 	res->started = true;
+	running = pid;
 	watch_child(pid, fds[0], lim->seconds, res);
+	running = 0;
 	close(fds[0]);
 	res->output[res->output_len] = '\0';
 	return 0;

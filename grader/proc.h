@@ -49,6 +49,12 @@ int proc_run(const char *command, const struct proc_limits *lim,
 void proc_result_free(struct proc_result *res);
 
 /*
+ * Kills the process group of the command proc_run is running, if any.
+ * Safe to call from a signal handler.
+ */
+void proc_kill_running(void);
+
+/*
  * From now on, runs the commands whose limits say sandboxed as
  *     wrapper... --bind DIR DIR [--bind W W] [--setenv GRADER_REPORT FILE]
  *                --chdir DIR /bin/sh -c command

@@ -482,3 +482,55 @@ Test(grader, catches_a_test_list_without_the_failing_tests)
 	expect(r, "basic/adds", "failed", "list lacks");
 	cJSON_Delete(r);
 }
+
+Test(grader, cleans_up_when_interrupted)
+{
+	/* Stop the grader with SIGTERM while the test program hangs: it must
+	 * die of the signal and leave no scratch folder and no process
+	 * behind. Without the sandbox, which would take its processes down
+	 * with it anyway. */
+	submit_official_with("#include <unistd.h>\n"
+			     "__attribute__((constructor)) static void slow(void)"
+			     " { sleep(30); }\n");
+	char path[512];
+	snprintf(path, sizeof path, "%s/interrupt.sh", work);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f,
+		"cd %s && mkdir tmp || exit 1\n"
+		"TMPDIR=$PWD/tmp %s/grader/grade --root root --sandbox off sub"
+		" > out.txt 2>&1 &\n"
+		"grader=$!\n"
+		"# the processes whose folder is in tmp/, one pid a line\n"
+		"inside() {\n"
+		"  for d in /proc/[0-9]*; do\n"
+		"    case $(readlink $d/cwd 2>/dev/null) in\n"
+		"      \"$PWD/tmp/\"*) echo ${d#/proc/} ;;\n"
+		"    esac\n"
+		"  done\n"
+		"}\n"
+		"# wait for the test program to start (it sleeps 30 s)\n"
+		"for i in $(seq 200); do\n"
+		"  for p in $(inside); do\n"
+		"    grep -q run-tests /proc/$p/cmdline 2>/dev/null && break 2\n"
+		"  done\n"
+		"  sleep 0.1\n"
+		"done\n"
+		"kill -TERM $grader\n"
+		"wait $grader\n"
+		"status=$?\n"
+		"sleep 0.5\n"
+		"left=$(inside)\n"
+		"[ -n \"$left\" ] && kill -KILL $left\n"
+		"echo \"status $status, left: $left, tmp: $(ls tmp)\"\n"
+		"[ $status -eq 143 ] && [ -z \"$left\" ] && [ -z \"$(ls tmp)\" ]\n",
+		work, WORKBOOK_ROOT);
+	fclose(f);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd, "sh %s > %s/interrupt.out 2>&1", path, work);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof cmd, "cat %s/interrupt.out >&2", work);
+		cr_expect(system(cmd) < 0, "the grader left something behind");
+		cr_expect_fail("the grader left something behind");
+	}
+}
