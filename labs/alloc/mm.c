@@ -149,6 +149,7 @@ static struct heap_state {
 static inline void meta_open(const void *addr, size_t len)
 {
 	// TODO(stage 7): under Valgrind, make the bytes accessible.
+	// Read 11-real-malloc.md#valgrind-client-requests.
 	(void)addr;
 	(void)len;
 }
@@ -157,6 +158,7 @@ static inline void meta_open(const void *addr, size_t len)
 static inline void meta_close(const void *addr, size_t len)
 {
 	// TODO(stage 7): under Valgrind, make the bytes inaccessible.
+	// Read 11-real-malloc.md#valgrind-client-requests.
 	(void)addr;
 	(void)len;
 }
@@ -406,6 +408,7 @@ static void check_live(const block_t *block, const char *who)
 static void tell_malloc(const block_t *block)
 {
 	// TODO(stage 7): VALGRIND_MALLOCLIKE_BLOCK, with the usable size.
+	// Read 11-real-malloc.md#valgrind-client-requests.
 	(void)block;
 }
 
@@ -413,6 +416,7 @@ static void tell_malloc(const block_t *block)
 static void tell_free(const void *ptr)
 {
 	// TODO(stage 7): VALGRIND_FREELIKE_BLOCK.
+	// Read 11-real-malloc.md#valgrind-client-requests.
 	(void)ptr;
 }
 
@@ -420,6 +424,7 @@ static void tell_free(const void *ptr)
 static void tell_resize(const void *ptr, size_t old_size, size_t new_size)
 {
 	// TODO(stage 7): VALGRIND_RESIZEINPLACE_BLOCK.
+	// Read 11-real-malloc.md#valgrind-client-requests.
 	(void)ptr;
 	(void)old_size;
 	(void)new_size;
@@ -454,6 +459,7 @@ static inline size_t top_bit(size_t n)
 static size_t size_class(size_t size)
 {
 	// TODO(stage 4): the class of a block of size bytes.
+	// Read 10-fast-lean-allocator.md#segregated-lists.
 	(void)size;
 	return 0;
 }
@@ -464,6 +470,7 @@ static size_t size_class(size_t size)
 static void list_insert(block_t *block)
 {
 	// TODO(stage 4): push block onto its list.
+	// Read 10-fast-lean-allocator.md#explicit-lists.
 	(void)block;
 }
 // ANCHOR_END: list_insert
@@ -473,6 +480,7 @@ static void list_insert(block_t *block)
 static void list_remove(block_t *block)
 {
 	// TODO(stage 4): unlink block from its list.
+	// Read 10-fast-lean-allocator.md#explicit-lists.
 	(void)block;
 }
 // ANCHOR_END: list_remove
@@ -488,6 +496,7 @@ static void list_remove(block_t *block)
 static size_t adjust_size(size_t size)
 {
 	// TODO(stage 2): header plus payload, rounded up; 0 if too large.
+	// Read 09-building-an-allocator.md#adjust-size.
 	(void)size;
 	return 0;
 }
@@ -503,6 +512,7 @@ static size_t adjust_size(size_t size)
 static block_t *coalesce(block_t *block)
 {
 	// TODO(stage 3): the four cases: neither, next, previous, both free.
+	// Read 09-building-an-allocator.md#coalescing.
 	return block;
 }
 // ANCHOR_END: coalesce
@@ -518,6 +528,7 @@ static block_t *extend_heap(size_t size)
 	// TODO(stage 2): mem_sbrk; the old epilogue becomes the new
 	// block's header; write a new epilogue.
 	// TODO(stage 3): coalesce the new block. (stage 4: list_insert it.)
+	// Read 09-building-an-allocator.md#extend-heap.
 	(void)size;
 	return NULL;
 }
@@ -532,6 +543,7 @@ static block_t *extend_heap(size_t size)
 static block_t *trim_heap(block_t *block)
 {
 	// TODO(stage 5): lower the break if block is a large free top.
+	// Read 10-fast-lean-allocator.md#trimming.
 	return block;
 }
 // ANCHOR_END: trim_heap
@@ -546,6 +558,8 @@ static void release_block(block_t *block)
 {
 	// TODO(stage 2): mark the block free (and, later, coalesce it,
 	// trim the heap, and put it on its free list).
+	// Read 09-building-an-allocator.md#implicit-free-list and
+	// 09-building-an-allocator.md#coalescing.
 	(void)block;
 }
 // ANCHOR_END: release_block
@@ -558,6 +572,7 @@ static void release_block(block_t *block)
 static block_t *best_fit_in(size_t class, size_t asize)
 {
 	// TODO(stage 4): the best of the first few blocks that fit.
+	// Read 10-fast-lean-allocator.md#better-fit.
 	(void)class;
 	(void)asize;
 	return NULL;
@@ -573,6 +588,8 @@ static block_t *find_fit(size_t asize)
 {
 	// TODO(stage 2): first fit: walk the blocks from the prologue.
 	// TODO(stage 4): search the segregated lists instead.
+	// Read 09-building-an-allocator.md#first-fit and
+	// 10-fast-lean-allocator.md#better-fit.
 	(void)asize;
 	return NULL;
 }
@@ -594,6 +611,8 @@ static block_t *place(block_t *block, size_t asize)
 	// TODO(stage 2): mark the block allocated; split off the rest.
 	// TODO(stage 4): the block is on its list: take it off, put the
 	// rest on.
+	// Read 09-building-an-allocator.md#splitting and
+	// 10-fast-lean-allocator.md#explicit-lists.
 	(void)asize;
 	return block;
 }
@@ -612,6 +631,7 @@ static block_t *place(block_t *block, size_t asize)
 static bool quick_push(block_t *block)
 {
 	// TODO(stage 4, for speed): push onto the list for its size.
+	// Read 10-fast-lean-allocator.md#quick-lists.
 	(void)block;
 	return false;
 }
@@ -620,6 +640,7 @@ static bool quick_push(block_t *block)
 static block_t *quick_pop(size_t asize)
 {
 	// TODO(stage 4, for speed): pop from the list for asize.
+	// Read 10-fast-lean-allocator.md#quick-lists.
 	(void)asize;
 	return NULL;
 }
@@ -630,6 +651,7 @@ static void release_block(block_t *block);
 static void quick_drain(void)
 {
 	// TODO(stage 4, for speed): release every block on the quick lists.
+	// Read 10-fast-lean-allocator.md#quick-lists.
 }
 // ANCHOR_END: quick_lists
 
@@ -643,6 +665,8 @@ static block_t *heap_alloc(size_t asize)
 	// TODO(stage 2): find_fit, else extend_heap; then place.
 	// TODO(stage 4, for speed): quick_pop first; quick_drain before
 	// growing the heap.
+	// Read 09-building-an-allocator.md#extend-heap and
+	// 10-fast-lean-allocator.md#quick-lists.
 	(void)asize;
 	return NULL;
 }
@@ -659,6 +683,7 @@ static block_t *heap_alloc(size_t asize)
 static block_t *map_block(size_t asize, size_t align)
 {
 	// TODO(stage 5): mem_map a mapping; write the lead and the header.
+	// Read 10-fast-lean-allocator.md#large-blocks.
 	(void)asize;
 	(void)align;
 	return NULL;
@@ -676,6 +701,8 @@ static void unmap_block(block_t *block)
 {
 	// TODO(stage 5): raise heap.mmap_threshold; mem_unmap the whole
 	// mapping.
+	// Read 10-fast-lean-allocator.md#large-blocks and
+	// 10-fast-lean-allocator.md#dynamic-threshold.
 	(void)block;
 }
 // ANCHOR_END: unmap_block
@@ -691,6 +718,7 @@ static void unmap_block(block_t *block)
 static block_t *remap_block(block_t *block, size_t asize)
 {
 	// TODO(stage 5): mem_remap, or NULL to make the caller copy.
+	// Read 10-fast-lean-allocator.md#large-blocks.
 	(void)block;
 	(void)asize;
 	return NULL;
@@ -705,6 +733,8 @@ bool mm_init(void)
 	// TODO(stage 2): padding, prologue, epilogue.
 	// TODO(stage 5): heap.mmap_threshold = MMAP_THRESHOLD.
 	// TODO(stage 7): heap.on_valgrind = RUNNING_ON_VALGRIND.
+	// Read 09-building-an-allocator.md#heap-layout and
+	// 10-fast-lean-allocator.md#dynamic-threshold.
 	return false;
 }
 // ANCHOR_END: mm_init
@@ -715,6 +745,8 @@ void *mm_malloc(size_t size)
 	// TODO(stage 2): adjust_size, then heap_alloc.
 	// TODO(stage 5): map_block for large requests, or if the heap is full.
 	// TODO(stage 7): tell_malloc.
+	// Read 09-building-an-allocator.md#extend-heap and
+	// 10-fast-lean-allocator.md#large-blocks.
 	(void)size;
 	return NULL;
 }
@@ -727,6 +759,8 @@ void mm_free(void *ptr)
 	// TODO(stage 4, for speed): quick_push first.
 	// TODO(stage 5): unmap_block for a mapped block.
 	// TODO(stage 7): tell_free.
+	// Read 09-building-an-allocator.md#coalescing and
+	// 10-fast-lean-allocator.md#large-blocks.
 	(void)ptr;
 }
 // ANCHOR_END: mm_free
@@ -736,6 +770,7 @@ void mm_free(void *ptr)
 static void shrink_block(block_t *block, size_t asize)
 {
 	// TODO(stage 4): split off the tail as a block; release it.
+	// Read 10-fast-lean-allocator.md#realloc-in-place.
 	(void)block;
 	(void)asize;
 }
@@ -754,6 +789,7 @@ static bool resize_in_place(block_t *block, size_t asize)
 	// heap when the block is at its end).
 	// TODO(stage 5): never grow a heap block to heap.mmap_threshold or
 	// more.
+	// Read 10-fast-lean-allocator.md#realloc-in-place.
 	(void)block;
 	(void)asize;
 	return false;
@@ -767,6 +803,8 @@ void *mm_realloc(void *ptr, size_t size)
 	// malloc, copy, free.
 	// TODO(stage 5): remap_block for a mapped block.
 	// TODO(stage 7): tell_resize after a resize in place.
+	// Read 08-malloc-contract.md#realloc and
+	// 10-fast-lean-allocator.md#realloc-in-place.
 	(void)ptr;
 	(void)size;
 	return NULL;
@@ -777,6 +815,7 @@ void *mm_realloc(void *ptr, size_t size)
 void *mm_calloc(size_t nmemb, size_t size)
 {
 	// TODO(stage 4): refuse an overflowing product; malloc; zero.
+	// Read 08-malloc-contract.md#calloc.
 	(void)nmemb;
 	(void)size;
 	return NULL;
@@ -795,6 +834,7 @@ void *mm_calloc(size_t nmemb, size_t size)
 static block_t *heap_alloc_aligned(size_t asize, size_t align)
 {
 	// TODO(stage 8): over-allocate, free the front and the tail.
+	// Read 11-real-malloc.md#aligned-allocation.
 	(void)asize;
 	(void)align;
 	return NULL;
@@ -806,6 +846,7 @@ void *mm_memalign(size_t alignment, size_t size)
 {
 	// TODO(stage 8): as mm_malloc, with heap_alloc_aligned and an
 	// aligned map_block.
+	// Read 11-real-malloc.md#aligned-allocation.
 	(void)alignment;
 	(void)size;
 	return NULL;
@@ -843,6 +884,7 @@ static bool check_fail(int line, const void *where, const char *what)
 static bool in_heap(const block_t *block)
 {
 	// TODO(stage 6): bounds and alignment.
+	// Read 09-building-an-allocator.md#heap-checker.
 	(void)block;
 	return true;
 }
@@ -852,6 +894,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 {
 	// TODO(stage 6): alignment, size, bounds, bits, header == footer,
 	// no two free blocks in a row.
+	// Read 09-building-an-allocator.md#heap-checker.
 	(void)line;
 	(void)block;
 	(void)prev_alloc;
@@ -865,6 +908,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 static bool check_blocks(int line, struct heap_count *count)
 {
 	// TODO(stage 6): prologue, every block, epilogue; count free ones.
+	// Read 09-building-an-allocator.md#heap-checker.
 	(void)line;
 	(void)count;
 	return true;
@@ -878,6 +922,7 @@ static bool check_blocks(int line, struct heap_count *count)
 static bool check_free_lists(int line, size_t free_blocks)
 {
 	// TODO(stage 6): walk every list, count, check links and classes.
+	// Read 09-building-an-allocator.md#heap-checker.
 	(void)line;
 	(void)free_blocks;
 	return true;
@@ -887,6 +932,7 @@ static bool check_free_lists(int line, size_t free_blocks)
 static bool check_quick_lists(int line, size_t quick_blocks)
 {
 	// TODO(stage 6, if you have quick lists): as for the free lists.
+	// Read 09-building-an-allocator.md#heap-checker.
 	(void)line;
 	(void)quick_blocks;
 	return true;

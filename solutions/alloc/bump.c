@@ -28,6 +28,7 @@ void *bump_malloc(size_t size)
 	// END SOLUTION
 	//~ // TODO(stage 1): move the break up by size (rounded up to keep the
 	//~ // blocks aligned) with mem_sbrk; NULL if it cannot move.
+	//~ // Read 07-heap-and-break.md#bump-allocator.
 	//~ (void)size;
 	//~ return NULL;
 }

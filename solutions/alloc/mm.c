@@ -153,6 +153,7 @@ static inline void meta_open(const void *addr, size_t len)
 		VALGRIND_MAKE_MEM_DEFINED(addr, len);
 	// END SOLUTION
 	//~ // TODO(stage 7): under Valgrind, make the bytes accessible.
+	//~ // Read 11-real-malloc.md#valgrind-client-requests.
 	//~ (void)addr;
 	//~ (void)len;
 }
@@ -165,6 +166,7 @@ static inline void meta_close(const void *addr, size_t len)
 		VALGRIND_MAKE_MEM_NOACCESS(addr, len);
 	// END SOLUTION
 	//~ // TODO(stage 7): under Valgrind, make the bytes inaccessible.
+	//~ // Read 11-real-malloc.md#valgrind-client-requests.
 	//~ (void)addr;
 	//~ (void)len;
 }
@@ -419,6 +421,7 @@ static void tell_malloc(const block_t *block)
 					  0, false);
 	// END SOLUTION
 	//~ // TODO(stage 7): VALGRIND_MALLOCLIKE_BLOCK, with the usable size.
+	//~ // Read 11-real-malloc.md#valgrind-client-requests.
 	//~ (void)block;
 }
 
@@ -430,6 +433,7 @@ static void tell_free(const void *ptr)
 		VALGRIND_FREELIKE_BLOCK(ptr, 0);
 	// END SOLUTION
 	//~ // TODO(stage 7): VALGRIND_FREELIKE_BLOCK.
+	//~ // Read 11-real-malloc.md#valgrind-client-requests.
 	//~ (void)ptr;
 }
 
@@ -441,6 +445,7 @@ static void tell_resize(const void *ptr, size_t old_size, size_t new_size)
 		VALGRIND_RESIZEINPLACE_BLOCK(ptr, old_size, new_size, 0);
 	// END SOLUTION
 	//~ // TODO(stage 7): VALGRIND_RESIZEINPLACE_BLOCK.
+	//~ // Read 11-real-malloc.md#valgrind-client-requests.
 	//~ (void)ptr;
 	//~ (void)old_size;
 	//~ (void)new_size;
@@ -484,6 +489,7 @@ static size_t size_class(size_t size)
 	return class < NUM_CLASSES ? class : NUM_CLASSES - 1;
 	// END SOLUTION
 	//~ // TODO(stage 4): the class of a block of size bytes.
+	//~ // Read 10-fast-lean-allocator.md#segregated-lists.
 	//~ (void)size;
 	//~ return 0;
 }
@@ -503,6 +509,7 @@ static void list_insert(block_t *block)
 	heap.nonempty |= (uint64_t)1 << class;
 	// END SOLUTION
 	//~ // TODO(stage 4): push block onto its list.
+	//~ // Read 10-fast-lean-allocator.md#explicit-lists.
 	//~ (void)block;
 }
 // ANCHOR_END: list_insert
@@ -526,6 +533,7 @@ static void list_remove(block_t *block)
 		heap.nonempty &= ~((uint64_t)1 << class);
 	// END SOLUTION
 	//~ // TODO(stage 4): unlink block from its list.
+	//~ // Read 10-fast-lean-allocator.md#explicit-lists.
 	//~ (void)block;
 }
 // ANCHOR_END: list_remove
@@ -547,6 +555,7 @@ static size_t adjust_size(size_t size)
 	return asize < MIN_BLOCK_SIZE ? MIN_BLOCK_SIZE : asize;
 	// END SOLUTION
 	//~ // TODO(stage 2): header plus payload, rounded up; 0 if too large.
+	//~ // Read 09-building-an-allocator.md#adjust-size.
 	//~ (void)size;
 	//~ return 0;
 }
@@ -593,6 +602,7 @@ static block_t *coalesce(block_t *block)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 3): the four cases: neither, next, previous, both free.
+	//~ // Read 09-building-an-allocator.md#coalescing.
 	//~ return block;
 }
 // ANCHOR_END: coalesce
@@ -622,6 +632,7 @@ static block_t *extend_heap(size_t size)
 	//~ // TODO(stage 2): mem_sbrk; the old epilogue becomes the new
 	//~ // block's header; write a new epilogue.
 	//~ // TODO(stage 3): coalesce the new block. (stage 4: list_insert it.)
+	//~ // Read 09-building-an-allocator.md#extend-heap.
 	//~ (void)size;
 	//~ return NULL;
 }
@@ -647,6 +658,7 @@ static block_t *trim_heap(block_t *block)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 5): lower the break if block is a large free top.
+	//~ // Read 10-fast-lean-allocator.md#trimming.
 	//~ return block;
 }
 // ANCHOR_END: trim_heap
@@ -667,6 +679,8 @@ static void release_block(block_t *block)
 	// END SOLUTION
 	//~ // TODO(stage 2): mark the block free (and, later, coalesce it,
 	//~ // trim the heap, and put it on its free list).
+	//~ // Read 09-building-an-allocator.md#implicit-free-list and
+	//~ // 09-building-an-allocator.md#coalescing.
 	//~ (void)block;
 }
 // ANCHOR_END: release_block
@@ -699,6 +713,7 @@ static block_t *best_fit_in(size_t class, size_t asize)
 	return best;
 	// END SOLUTION
 	//~ // TODO(stage 4): the best of the first few blocks that fit.
+	//~ // Read 10-fast-lean-allocator.md#better-fit.
 	//~ (void)class;
 	//~ (void)asize;
 	//~ return NULL;
@@ -725,6 +740,8 @@ static block_t *find_fit(size_t asize)
 	// END SOLUTION
 	//~ // TODO(stage 2): first fit: walk the blocks from the prologue.
 	//~ // TODO(stage 4): search the segregated lists instead.
+	//~ // Read 09-building-an-allocator.md#first-fit and
+	//~ // 10-fast-lean-allocator.md#better-fit.
 	//~ (void)asize;
 	//~ return NULL;
 }
@@ -775,6 +792,8 @@ static block_t *place(block_t *block, size_t asize)
 	//~ // TODO(stage 2): mark the block allocated; split off the rest.
 	//~ // TODO(stage 4): the block is on its list: take it off, put the
 	//~ // rest on.
+	//~ // Read 09-building-an-allocator.md#splitting and
+	//~ // 10-fast-lean-allocator.md#explicit-lists.
 	//~ (void)asize;
 	//~ return block;
 }
@@ -803,6 +822,7 @@ static bool quick_push(block_t *block)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 4, for speed): push onto the list for its size.
+	//~ // Read 10-fast-lean-allocator.md#quick-lists.
 	//~ (void)block;
 	//~ return false;
 }
@@ -822,6 +842,7 @@ static block_t *quick_pop(size_t asize)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 4, for speed): pop from the list for asize.
+	//~ // Read 10-fast-lean-allocator.md#quick-lists.
 	//~ (void)asize;
 	//~ return NULL;
 }
@@ -839,6 +860,7 @@ static void quick_drain(void)
 	}
 	// END SOLUTION
 	//~ // TODO(stage 4, for speed): release every block on the quick lists.
+	//~ // Read 10-fast-lean-allocator.md#quick-lists.
 }
 // ANCHOR_END: quick_lists
 
@@ -873,6 +895,8 @@ static block_t *heap_alloc(size_t asize)
 	//~ // TODO(stage 2): find_fit, else extend_heap; then place.
 	//~ // TODO(stage 4, for speed): quick_pop first; quick_drain before
 	//~ // growing the heap.
+	//~ // Read 09-building-an-allocator.md#extend-heap and
+	//~ // 10-fast-lean-allocator.md#quick-lists.
 	//~ (void)asize;
 	//~ return NULL;
 }
@@ -903,6 +927,7 @@ static block_t *map_block(size_t asize, size_t align)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 5): mem_map a mapping; write the lead and the header.
+	//~ // Read 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)asize;
 	//~ (void)align;
 	//~ return NULL;
@@ -926,6 +951,8 @@ static void unmap_block(block_t *block)
 	// END SOLUTION
 	//~ // TODO(stage 5): raise heap.mmap_threshold; mem_unmap the whole
 	//~ // mapping.
+	//~ // Read 10-fast-lean-allocator.md#large-blocks and
+	//~ // 10-fast-lean-allocator.md#dynamic-threshold.
 	//~ (void)block;
 }
 // ANCHOR_END: unmap_block
@@ -957,6 +984,7 @@ static block_t *remap_block(block_t *block, size_t asize)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 5): mem_remap, or NULL to make the caller copy.
+	//~ // Read 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)block;
 	//~ (void)asize;
 	//~ return NULL;
@@ -989,6 +1017,8 @@ bool mm_init(void)
 	//~ // TODO(stage 2): padding, prologue, epilogue.
 	//~ // TODO(stage 5): heap.mmap_threshold = MMAP_THRESHOLD.
 	//~ // TODO(stage 7): heap.on_valgrind = RUNNING_ON_VALGRIND.
+	//~ // Read 09-building-an-allocator.md#heap-layout and
+	//~ // 10-fast-lean-allocator.md#dynamic-threshold.
 	//~ return false;
 }
 // ANCHOR_END: mm_init
@@ -1013,6 +1043,8 @@ void *mm_malloc(size_t size)
 	//~ // TODO(stage 2): adjust_size, then heap_alloc.
 	//~ // TODO(stage 5): map_block for large requests, or if the heap is full.
 	//~ // TODO(stage 7): tell_malloc.
+	//~ // Read 09-building-an-allocator.md#extend-heap and
+	//~ // 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)size;
 	//~ return NULL;
 }
@@ -1036,6 +1068,8 @@ void mm_free(void *ptr)
 	//~ // TODO(stage 4, for speed): quick_push first.
 	//~ // TODO(stage 5): unmap_block for a mapped block.
 	//~ // TODO(stage 7): tell_free.
+	//~ // Read 09-building-an-allocator.md#coalescing and
+	//~ // 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)ptr;
 }
 // ANCHOR_END: mm_free
@@ -1054,6 +1088,7 @@ static void shrink_block(block_t *block, size_t asize)
 	release_block(rest);
 	// END SOLUTION
 	//~ // TODO(stage 4): split off the tail as a block; release it.
+	//~ // Read 10-fast-lean-allocator.md#realloc-in-place.
 	//~ (void)block;
 	//~ (void)asize;
 }
@@ -1102,6 +1137,7 @@ static bool resize_in_place(block_t *block, size_t asize)
 	//~ // heap when the block is at its end).
 	//~ // TODO(stage 5): never grow a heap block to heap.mmap_threshold or
 	//~ // more.
+	//~ // Read 10-fast-lean-allocator.md#realloc-in-place.
 	//~ (void)block;
 	//~ (void)asize;
 	//~ return false;
@@ -1143,6 +1179,8 @@ void *mm_realloc(void *ptr, size_t size)
 	//~ // malloc, copy, free.
 	//~ // TODO(stage 5): remap_block for a mapped block.
 	//~ // TODO(stage 7): tell_resize after a resize in place.
+	//~ // Read 08-malloc-contract.md#realloc and
+	//~ // 10-fast-lean-allocator.md#realloc-in-place.
 	//~ (void)ptr;
 	//~ (void)size;
 	//~ return NULL;
@@ -1165,6 +1203,7 @@ void *mm_calloc(size_t nmemb, size_t size)
 	return ptr;
 	// END SOLUTION
 	//~ // TODO(stage 4): refuse an overflowing product; malloc; zero.
+	//~ // Read 08-malloc-contract.md#calloc.
 	//~ (void)nmemb;
 	//~ (void)size;
 	//~ return NULL;
@@ -1203,6 +1242,7 @@ static block_t *heap_alloc_aligned(size_t asize, size_t align)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 8): over-allocate, free the front and the tail.
+	//~ // Read 11-real-malloc.md#aligned-allocation.
 	//~ (void)asize;
 	//~ (void)align;
 	//~ return NULL;
@@ -1232,6 +1272,7 @@ void *mm_memalign(size_t alignment, size_t size)
 	// END SOLUTION
 	//~ // TODO(stage 8): as mm_malloc, with heap_alloc_aligned and an
 	//~ // aligned map_block.
+	//~ // Read 11-real-malloc.md#aligned-allocation.
 	//~ (void)alignment;
 	//~ (void)size;
 	//~ return NULL;
@@ -1275,6 +1316,7 @@ static bool in_heap(const block_t *block)
 	       (uintptr_t)block->payload % ALIGNMENT == 0;
 	// END SOLUTION
 	//~ // TODO(stage 6): bounds and alignment.
+	//~ // Read 09-building-an-allocator.md#heap-checker.
 	//~ (void)block;
 	//~ return true;
 }
@@ -1307,6 +1349,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 	// END SOLUTION
 	//~ // TODO(stage 6): alignment, size, bounds, bits, header == footer,
 	//~ // no two free blocks in a row.
+	//~ // Read 09-building-an-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)block;
 	//~ (void)prev_alloc;
@@ -1343,6 +1386,7 @@ static bool check_blocks(int line, struct heap_count *count)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6): prologue, every block, epilogue; count free ones.
+	//~ // Read 09-building-an-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)count;
 	//~ return true;
@@ -1382,6 +1426,7 @@ static bool check_free_lists(int line, size_t free_blocks)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6): walk every list, count, check links and classes.
+	//~ // Read 09-building-an-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)free_blocks;
 	//~ return true;
@@ -1410,6 +1455,7 @@ static bool check_quick_lists(int line, size_t quick_blocks)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6, if you have quick lists): as for the free lists.
+	//~ // Read 09-building-an-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)quick_blocks;
 	//~ return true;
