@@ -41,8 +41,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
 	DRIVER_ALIGNMENT = 16,    /* alignof(max_align_t) */
@@ -359,6 +361,62 @@ static size_t pattern_check(const unsigned char *ptr, uint32_t id, size_t len)
 	return len;
 }
 
+/* ---- Saying where a crash happened --------------------------------------- */
+
+/* Where the driver is, for crash_handler(): the trace and the line of the
+ * operation it is replaying (0 during the timed replays). */
+static const char *volatile position_path;
+static volatile uint32_t position_line;
+
+static void note_position(const char *path, uint32_t line)
+{
+	position_path = path;
+	position_line = line;
+}
+
+/* Writes s to stderr (write(2), as a signal handler may). */
+static void say(const char *s)
+{
+	ssize_t written = write(STDERR_FILENO, s, strlen(s));
+	(void)written;
+}
+
+/* Writes n in decimal (in a signal handler, printf may not be used). */
+static void say_number(uint32_t n)
+{
+	char digits[12];
+	size_t i = sizeof digits - 1;
+	digits[i] = '\0';
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	say(digits + i);
+}
+
+/*
+ * On a crash (a segmentation fault in mm.c, an abort): says which trace
+ * and which line of it was being replayed, then dies of the same signal.
+ */
+static void crash_handler(int sig)
+{
+	say("mdriver: crashed (signal ");
+	say_number((uint32_t)sig);
+	say(")");
+	if (position_path != NULL && position_line > 0) {
+		say(" replaying ");
+		say(position_path);
+		say(":");
+		say_number(position_line);
+	} else if (position_path != NULL) {
+		say(" during the timed replays of ");
+		say(position_path);
+	}
+	say("\n");
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* The state of one checked replay. */
 struct replay {
 	const struct trace *trace;
@@ -394,7 +452,9 @@ static bool check_new_block(struct replay *r, const struct op *op,
 	if (ptr == NULL) {
 		if (op->size == 0 && op->kind == OP_ALLOC)
 			return true; /* malloc(0) may return NULL */
-		return op_error(r, op, "the allocator returned NULL for %zu bytes", op->size);
+		return op_error(r, op, "%s returned NULL for %zu bytes",
+				op->kind == OP_ALLOC ? "mm_malloc" : "mm_realloc",
+				op->size);
 	}
 	if ((uintptr_t)ptr % DRIVER_ALIGNMENT != 0)
 		return op_error(r, op, "payload %p is not aligned to %d bytes", (void *)ptr, DRIVER_ALIGNMENT);
@@ -471,6 +531,7 @@ static bool replay_free(struct replay *r, const struct op *op)
 /* Replays one operation and checks it; keeps the peaks. */
 static bool replay_op(struct replay *r, const struct op *op)
 {
+	note_position(r->trace->path, op->line); /* for crash_handler */
 	bool ok = op->kind == OP_ALLOC	  ? replay_alloc(r, op)
 		  : op->kind == OP_REALLOC ? replay_realloc(r, op)
 					   : replay_free(r, op);
@@ -698,6 +759,7 @@ static void run_trace(const struct trace *t, struct result *r, bool libc)
 		exit(2);
 	}
 	replay_checked(t, r, ptrs, sizes);
+	note_position(t->path, 0);
 	if (r->correct)
 		r->ops_per_sec = ops_per_sec(t, &mm_allocator, (void **)ptrs);
 	if (r->correct && libc)
@@ -724,6 +786,9 @@ int main(int argc, char **argv)
 	int n = argc - first;
 	if (n == 0)
 		return usage();
+	int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	for (size_t i = 0; i < sizeof crashes / sizeof *crashes; i++)
+		signal(crashes[i], crash_handler);
 	struct trace *traces = calloc((size_t)n, sizeof *traces);
 	struct result *results = calloc((size_t)n, sizeof *results);
 	if (traces == NULL || results == NULL)

@@ -13,6 +13,7 @@ Test(blocks, init_makes_a_valid_heap)
 	cr_assert(mem_heapsize() <= 4096 + 64,
 		  "mm_init() needs no more than the prologue and epilogue"
 		  " (and maybe one chunk)");
+	heap_walk_check(false);
 }
 
 Test(blocks, payloads_are_aligned_and_in_the_heap)
@@ -26,6 +27,7 @@ Test(blocks, payloads_are_aligned_and_in_the_heap)
 			  "mm_malloc(%zu) = %p: not inside the heap", size, p);
 	}
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, blocks_keep_their_contents)
@@ -44,6 +46,7 @@ Test(blocks, blocks_keep_their_contents)
 		cr_assert(holds(blocks[i], sizes[i], i),
 			  "block %u was overwritten (blocks overlap?)", i);
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, header_holds_the_block_size)
@@ -58,6 +61,7 @@ Test(blocks, header_holds_the_block_size)
 		cr_assert(*header_of(p) & ALLOC_FLAG,
 			  "the header of an allocated block must say so");
 	}
+	heap_walk_check(false);
 }
 
 Test(blocks, free_makes_room_for_the_next_malloc)
@@ -73,6 +77,7 @@ Test(blocks, free_makes_room_for_the_next_malloc)
 	cr_assert_eq(mem_heapsize(), heap,
 		     "the heap grew although each block was freed first");
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, free_marks_the_header)
@@ -85,6 +90,7 @@ Test(blocks, free_marks_the_header)
 	mm_free(b);
 	cr_assert((*header_of(b) & ALLOC_FLAG) == 0,
 		  "the header of a freed block must say it is free");
+	heap_walk_check(false);
 }
 
 Test(blocks, a_large_free_block_is_split)
@@ -104,6 +110,7 @@ Test(blocks, a_large_free_block_is_split)
 			  p < (unsigned char *)big + 8000);
 	}
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, first_fit_reuses_the_freed_block)
@@ -116,6 +123,7 @@ Test(blocks, first_fit_reuses_the_freed_block)
 	void *c = mm_malloc(400);
 	cr_assert_eq(c, a, "the only free block that fits is at %p, got %p",
 		     a, c);
+	heap_walk_check(false);
 }
 
 Test(blocks, heap_grows_as_needed)
@@ -125,6 +133,7 @@ Test(blocks, heap_grows_as_needed)
 		cr_assert_not_null(mm_malloc(1000));
 	cr_assert(mem_heapsize() >= start + 1000 * 1000);
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, null_when_the_heap_is_full)
@@ -136,6 +145,7 @@ Test(blocks, null_when_the_heap_is_full)
 	cr_assert(p == NULL || !in_heap(p));
 	mm_free(p);
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }
 
 Test(blocks, random_workload)
@@ -157,10 +167,13 @@ Test(blocks, random_workload)
 			cr_assert_not_null(blocks[i]);
 			fill(blocks[i], sizes[i], (unsigned)i);
 		}
-		if (step % 500 == 0)
+		if (step % 500 == 0) {
+			heap_walk_check(false);
 			cr_assert(mm_checkheap(__LINE__));
+		}
 	}
 	for (size_t i = 0; i < SLOTS; i++)
 		mm_free(blocks[i]);
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
 }

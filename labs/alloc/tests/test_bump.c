@@ -68,11 +68,22 @@ Test(bump, null_when_the_break_cannot_grow)
 
 Test(bump, huge_request_fails_cleanly)
 {
+	/* On a heap that is not empty, so that a size that wraps around to a
+	 * negative increment would shrink it rather than fail. */
+	unsigned char *first = bump_malloc(100);
+	cr_assert_not_null(first);
+	memset(first, 7, 100);
 	size_t before = mem_heapsize();
-	cr_assert_null(bump_malloc(SIZE_MAX));
-	cr_assert_null(bump_malloc(SIZE_MAX - 8));
-	cr_assert_null(bump_malloc((size_t)INTPTR_MAX));
-	cr_assert_eq(mem_heapsize(), before, "a failed request moved the break");
+	size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40,
+			 (size_t)INTPTR_MAX, (size_t)INTPTR_MAX + 1};
+	for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+		cr_assert_null(bump_malloc(huge[i]), "bump_malloc(%zu) must fail",
+			       huge[i]);
+		cr_assert_eq(mem_heapsize(), before,
+			     "bump_malloc(%zu) moved the break", huge[i]);
+	}
+	for (int i = 0; i < 100; i++)
+		cr_assert_eq(first[i], 7, "a failed request damaged a block");
 	cr_assert_not_null(bump_malloc(10), "the heap is unusable afterwards");
 }
 

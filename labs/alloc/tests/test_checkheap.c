@@ -57,6 +57,18 @@ Test(checkheap, sound_heap_passes)
 		}
 		cr_assert(mm_checkheap(__LINE__), "step %d", step);
 	}
+	/* A checker that says yes to everything would pass the above; it
+	 * must also say no to a heap with one bad size. */
+	for (size_t i = 0; i < 100; i++) {
+		if (blocks[i] == NULL)
+			continue;
+		*header_of(blocks[i]) += 8; /* not a multiple of 16 */
+		cr_assert_not(mm_checkheap(__LINE__),
+			      "a block size of %llu is not a multiple of 16",
+			      (unsigned long long)(*header_of(blocks[i]) &
+						   ~(uint64_t)FLAG_BITS));
+		break;
+	}
 }
 
 Test(checkheap, footer_differs_from_header)

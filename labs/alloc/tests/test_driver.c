@@ -51,6 +51,13 @@ Test(driver, catches_a_free_that_clobbers_a_neighbour)
 		   "changed before");
 }
 
+Test(driver, says_where_an_allocator_crashed)
+{
+	/* The shell reports death by SIGSEGV as status 128 + 11. */
+	expect_run("tests/broken/mdriver-crash tests/data/small.rep", 139,
+		   "crashed (signal 11) replaying tests/data/small.rep:17");
+}
+
 Test(driver, broken_allocator_fails_among_good_traces)
 {
 	expect_run("tests/broken/mdriver-overlap --json tests/data/small.rep", 1,

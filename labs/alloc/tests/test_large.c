@@ -38,6 +38,11 @@ Test(large, free_unmaps)
 
 Test(large, small_blocks_stay_in_the_heap)
 {
+	/* With large blocks in mappings (or this test would pass before). */
+	void *large = mm_malloc(LARGE);
+	cr_assert(large != NULL && !in_heap(large),
+		  "a %d-byte block belongs in a mapping", LARGE);
+	mm_free(large);
 	for (size_t size = 1; size < 64 << 10; size = size * 3 + 1) {
 		void *p = mm_malloc(size);
 		cr_assert(p != NULL && in_heap(p), "%zu bytes belong in the heap",

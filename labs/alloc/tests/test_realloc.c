@@ -86,8 +86,14 @@ Test(realloc, grows_at_the_end_of_the_heap)
 
 Test(realloc, failure_keeps_the_block)
 {
-	unsigned char *p = mm_malloc(100);
+	unsigned char *p = mm_malloc(50);
 	cr_assert_not_null(p);
+	fill(p, 50, 8);
+	/* A realloc that can succeed does, keeping the bytes (a realloc that
+	 * always fails would pass the rest of this test). */
+	p = mm_realloc(p, 100);
+	cr_assert_not_null(p, "mm_realloc(p, 100) must succeed");
+	cr_assert(holds(p, 50, 8), "realloc lost the contents");
 	fill(p, 100, 8);
 	cr_assert_null(mm_realloc(p, SIZE_MAX - 64));
 	cr_assert_null(mm_realloc(p, PTRDIFF_MAX));

@@ -136,6 +136,67 @@ static inline int run_capture(const char *command, char *out, size_t cap)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/*
+ * Walks the heap as chapter 9 lays it out, without trusting mm_checkheap
+ * (a stub until stage 6): a padding word, the prologue (16 bytes,
+ * allocated), blocks, and the epilogue (size 0, allocated) as the heap's
+ * last word. Fails the test unless the blocks tile the heap exactly, each
+ * a multiple of 16 and at least MIN_BLOCK bytes (a header, two links and a
+ * footer). With boundary_tags (stage 3 on) it also checks every free
+ * block's footer, every P bit, and that no two free blocks touch.
+ */
+enum { MIN_BLOCK = 32, PROLOGUE = 16 };
+
+static inline void heap_walk_check(bool boundary_tags)
+{
+	unsigned char *lo = mem_heap_lo();
+	unsigned char *end = (unsigned char *)mem_heap_hi() + 1;
+	uint64_t *prologue = (uint64_t *)(lo + HEADER_SIZE);
+	cr_assert((*prologue & ~(uint64_t)FLAG_BITS) == PROLOGUE &&
+			  (*prologue & ALLOC_FLAG),
+		  "heap walk: the prologue is not an allocated 16-byte block");
+	unsigned char *block = lo + HEADER_SIZE + PROLOGUE;
+	bool prev_alloc = true, prev_free = false;
+	for (size_t n = 0;; n++) {
+		cr_assert(block + HEADER_SIZE <= end,
+			  "heap walk: block %zu starts past the end of the heap", n);
+		uint64_t header = *(uint64_t *)block;
+		size_t size = (size_t)(header & ~(uint64_t)FLAG_BITS);
+		bool alloc = header & ALLOC_FLAG;
+		if (boundary_tags)
+			cr_assert_eq((header & PREV_ALLOC_FLAG) != 0, prev_alloc,
+				     "heap walk: block %zu (%zu bytes) has its P bit "
+				     "%s, but the block before it is %s",
+				     n, size, prev_alloc ? "clear" : "set",
+				     prev_alloc ? "allocated" : "free");
+		if (size == 0) {
+			cr_assert(alloc && block + HEADER_SIZE == end,
+				  "heap walk: a block of size 0 that is not the "
+				  "epilogue, at the heap's last word");
+			return;
+		}
+		cr_assert(size % TEST_ALIGNMENT == 0 && size >= MIN_BLOCK,
+			  "heap walk: block %zu is %zu bytes: a block is a "
+			  "multiple of 16 and at least %d bytes",
+			  n, size, MIN_BLOCK);
+		cr_assert(block + size + HEADER_SIZE <= end,
+			  "heap walk: block %zu (%zu bytes) runs past the "
+			  "epilogue", n, size);
+		if (boundary_tags && !alloc) {
+			uint64_t footer = *(uint64_t *)(block + size - HEADER_SIZE);
+			cr_assert_eq(footer, header,
+				     "heap walk: free block %zu (%zu bytes): its "
+				     "footer differs from its header", n, size);
+			cr_assert_not(prev_free, "heap walk: free block %zu "
+						 "follows a free block: they "
+						 "should have merged", n);
+		}
+		prev_alloc = alloc;
+		prev_free = !alloc;
+		block += size;
+	}
+}
+
 /* Skips the test unless the program runs (for valgrind, python3...). */
 static inline void require_program(const char *check_command)
 {

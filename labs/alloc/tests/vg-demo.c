@@ -10,7 +10,8 @@
  *   leak              loses the only pointer to a block
  *   use-after-free    reads a block after freeing it
  *   double-free       frees a block twice (mm_free then aborts)
- *   uninitialised     branches on a byte malloc never set
+ *   uninitialised     branches on a byte of a reused block that malloc
+ *                     handed out again without setting it
  *   realloc-overflow  writes past a block that realloc grew in place
  *
  * memcheck knows nothing of mm.c's blocks unless mm.c tells it (stage 7),
@@ -99,6 +100,11 @@ static int double_free(void)
 
 static int uninitialised(void)
 {
+	/* The block comes back from the free list, its bytes written before:
+	 * only mm.c can tell memcheck that they are undefined again. */
+	unsigned char *old = mm_malloc(64);
+	memset(old, 42, 64);
+	mm_free(old);
 	unsigned char *p = mm_malloc(64);
 	int result = 0;
 	if (p[10] == 42) /* memcheck: depends on an uninitialised value */

@@ -64,6 +64,11 @@ Test(contract, calloc_zeroes)
 
 Test(contract, calloc_refuses_overflow)
 {
+	/* What fits is still served: a calloc that always says no fails. */
+	unsigned char *fits = mm_calloc(3, 40);
+	cr_assert_not_null(fits, "mm_calloc(3, 40) must succeed");
+	for (int i = 0; i < 120; i++)
+		cr_assert_eq(fits[i], 0);
 	cr_assert_null(mm_calloc(SIZE_MAX / 2 + 1, 2));
 	cr_assert_null(mm_calloc(2, SIZE_MAX / 2 + 1));
 	cr_assert_null(mm_calloc((size_t)1 << 33, (size_t)1 << 33),

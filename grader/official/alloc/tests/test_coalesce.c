@@ -45,6 +45,7 @@ Test(coalesce, case1_no_free_neighbour)
 	mm_free(big);
 	cr_assert_eq(mm_malloc(SIZE), f.c);
 	check_guards(&f);
+	heap_walk_check(true);
 }
 
 Test(coalesce, case2_next_block_free)
@@ -56,6 +57,7 @@ Test(coalesce, case2_next_block_free)
 	cr_assert_eq(mm_malloc(2 * SIZE), f.b,
 		     "b and the free c after it were not merged");
 	check_guards(&f);
+	heap_walk_check(true);
 }
 
 Test(coalesce, case3_previous_block_free)
@@ -67,6 +69,7 @@ Test(coalesce, case3_previous_block_free)
 	cr_assert_eq(mm_malloc(2 * SIZE), f.b,
 		     "c and the free b before it were not merged");
 	check_guards(&f);
+	heap_walk_check(true);
 }
 
 Test(coalesce, case4_both_neighbours_free)
@@ -79,6 +82,7 @@ Test(coalesce, case4_both_neighbours_free)
 	cr_assert_eq(mm_malloc(3 * SIZE), f.b,
 		     "b, c and d were not merged into one block");
 	check_guards(&f);
+	heap_walk_check(true);
 }
 
 Test(coalesce, free_blocks_have_matching_footers)
@@ -90,6 +94,7 @@ Test(coalesce, free_blocks_have_matching_footers)
 	uint64_t footer = *(uint64_t *)(f.c - HEADER_SIZE + size - 8);
 	cr_assert_eq(footer, header,
 		     "a free block's footer must repeat its header");
+	heap_walk_check(true);
 }
 
 Test(coalesce, new_memory_merges_with_a_free_top_block)
@@ -103,6 +108,7 @@ Test(coalesce, new_memory_merges_with_a_free_top_block)
 	cr_assert_eq(q, p, "extend_heap did not merge the new memory with the"
 			   " free block at the top of the heap");
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(true);
 }
 
 Test(coalesce, everything_freed_merges_into_one_block)
@@ -122,4 +128,5 @@ Test(coalesce, everything_freed_merges_into_one_block)
 	unsigned char *all = mm_malloc(N * 300);
 	cr_assert_eq(all, blocks[0], "the %d freed blocks were not merged", N);
 	cr_assert_not_null(guard);
+	heap_walk_check(true);
 }
