@@ -20,7 +20,7 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
-.PHONY: all help grade grade-class test skeletons book bench asan handout clean \
+.PHONY: all help grade grade-class test skeletons book student-book bench asan handout clean \
 	deps-grade deps-book deps-bench solutions-build labs-build experiments-build
 
 all: solutions-build labs-build experiments-build grader/grade tools/skelgen
@@ -75,7 +75,7 @@ grade-class: grader/grade
 # run, so make test there stops after the grader's own tests.
 test: all | deps-book
 	tests/run.sh
-	$(if $(wildcard solutions),$(MAKE) book)
+	$(if $(wildcard solutions),$(MAKE) book student-book)
 
 skeletons: tools/skelgen
 	@test -d solutions || { echo "make skeletons needs solutions/"; exit 1; }
@@ -92,6 +92,21 @@ book: all | deps-book
 	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.pdf
 	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.epub
 	@ls -l $(BOOK_OUT)/workbook.*
+
+# The students' edition: the labs' code as handed out, not the solutions.
+STUDENT_OUT := $(BOOK_OUT)/student
+student-book: all | deps-book
+	rm -rf $(STUDENT_OUT) && mkdir -p $(STUDENT_OUT)
+	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+		pandoc -d book/defaults.yaml $(CHAPTERS) --self-contained \
+		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.html
+	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+		pandoc -d book/defaults.yaml $(CHAPTERS) \
+		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.pdf
+	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+		pandoc -d book/defaults.yaml $(CHAPTERS) \
+		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.epub
+	@ls -l $(STUDENT_OUT)/workbook.*
 
 bench: all | deps-bench
 	@for script in $(sort $(wildcard bench/*/run.sh)); do \

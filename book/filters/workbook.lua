@@ -9,7 +9,12 @@ command output and every figure in the book come from the real, tested files.
       dropped, tabs become four spaces, and the common indent is removed.
       Without anchor=, the whole file. If a solutions/ file is missing (the
       student handout has no solutions), the labs/ file of the same name is
-      used instead.
+      used instead. With WORKBOOK_EDITION=student in the environment (make
+      student-book), the labs/ file is used even when the solution exists:
+      the student's edition shows the code as students receive it (given
+      code, stubs and TODOs), and a listing whose anchor lies inside a
+      solution region becomes a note that this code is the reader's to
+      write.
 
   ```{.console run="solutions/isolation/isolation-demo maps"}
   ```
@@ -28,6 +33,7 @@ a message naming the chapter's code block.
 ]]
 
 local ROOT = os.getenv("WORKBOOK_ROOT") or "."
+local STUDENT = os.getenv("WORKBOOK_EDITION") == "student"
 local FIGURES = os.getenv("WORKBOOK_FIGURES") or "book/out/figures"
 local RUN_LINE_CAP = 60
 
@@ -41,11 +47,16 @@ local function file_exists(path)
   return false
 end
 
+-- Returns the text of the file rel names (or of its labs/ copy: see above)
+-- and whether that copy was used.
 local function read_file(rel)
   local path = ROOT .. "/" .. rel
-  if not file_exists(path) then
-    local alt = rel:gsub("^solutions/", "labs/")
-    if alt ~= rel and file_exists(ROOT .. "/" .. alt) then
+  local alt = rel:gsub("^solutions/", "labs/")
+  local use_alt = alt ~= rel and file_exists(ROOT .. "/" .. alt)
+  if STUDENT and use_alt then
+    path = ROOT .. "/" .. alt
+  elseif not file_exists(path) then
+    if use_alt then
       path = ROOT .. "/" .. alt
     else
       fail("include: no such file: " .. rel)
@@ -54,7 +65,15 @@ local function read_file(rel)
   local f = io.open(path, "r")
   local text = f:read("a")
   f:close()
-  return text
+  return text, path ~= ROOT .. "/" .. rel
+end
+
+-- Returns true if text has the anchor's opening marker.
+local function has_anchor(text, anchor)
+  for name in text:gmatch("ANCHOR:%s*([%w_%-%.]+)") do
+    if name == anchor then return true end
+  end
+  return false
 end
 
 local function is_marker(line)
@@ -161,7 +180,14 @@ end
 function CodeBlock(block)
   local attrs = block.attributes
   if attrs.include then
-    local text = read_file(attrs.include)
+    local text, from_labs = read_file(attrs.include)
+    if from_labs and STUDENT and attrs.anchor and
+        not has_anchor(text, attrs.anchor) then
+      return pandoc.Para({pandoc.Emph({pandoc.Str(
+        "[The code of " .. attrs.anchor .. " in " ..
+        attrs.include:gsub("^solutions/", "labs/") ..
+        " is yours to write in the lab.]")})})
+    end
     block.text = tidy(anchor_lines(text, attrs.include, attrs.anchor))
     attrs.include, attrs.anchor = nil, nil
     return block
