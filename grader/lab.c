@@ -68,6 +68,17 @@ static void tail_lines(const char *text, int lines, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)(len - start), text + start);
 }
 
+/* Returns true if text holds line as a whole line. */
+static bool has_line(const char *text, const char *line)
+{
+	size_t len = strlen(line);
+	for (const char *at = strstr(text, line); at != NULL;
+	     at = strstr(at + 1, line))
+		if ((at == text || at[-1] == '\n') && at[len] == '\n')
+			return true;
+	return false;
+}
+
 /* Copies the lines of text that contain needle (at most cap bytes). */
 static void grep_lines(const char *text, const char *needle, char *out,
 		       size_t cap)
@@ -79,7 +90,8 @@ static void grep_lines(const char *text, const char *needle, char *out,
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		char copy[1024];
 		snprintf(copy, sizeof copy, "%.*s", (int)len, line);
-		if (strstr(copy, needle) != NULL)
+		/* once each: a file built twice (mm.o, mm.pic.o) warns twice */
+		if (strstr(copy, needle) != NULL && !has_line(out, copy))
 			n += (size_t)snprintf(out + n, cap - n, "%s\n", copy);
 		line += len + (end != NULL);
 	}
