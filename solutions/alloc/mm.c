@@ -1014,7 +1014,8 @@ bool mm_init(void)
 	heap.prologue = prologue;
 	return true;
 	// END SOLUTION
-	//~ // TODO(stage 2): padding, prologue, epilogue.
+	//~ // TODO(stage 2): padding, prologue, epilogue; heap.prologue points
+	//~ // at the prologue (walks of the heap start there).
 	//~ // TODO(stage 5): heap.mmap_threshold = MMAP_THRESHOLD.
 	//~ // TODO(stage 7): heap.on_valgrind = RUNNING_ON_VALGRIND.
 	//~ // Read 09-building-an-allocator.md#heap-layout and
