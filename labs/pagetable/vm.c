@@ -449,7 +449,7 @@ static enum vm_event vm_fault(struct vm *vm, uint64_t va, enum access kind)
 static int cow_copy(struct vm *vm, size_t frame, uint64_t va,
 		    uint64_t perms)
 {
-	// TODO(stage 9): frame_drop_sharer() for the current space, then
+	// TODO(stage 8): frame_drop_sharer() for the current space, then
 	// vm_take_frame(); copy the bytes unless it returned frame itself;
 	// vm_install() the copy, with no slot.
 	// Read 05-page-faults.md#cow-in-the-simulator.
@@ -474,7 +474,7 @@ static int cow_copy(struct vm *vm, size_t frame, uint64_t va,
 static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
 {
 	struct addr_space *as = vm->current;
-	// TODO(stage 9): a region that forbids writing is VM_SEGV_DENIED.
+	// TODO(stage 8): a region that forbids writing is VM_SEGV_DENIED.
 	// If frame_table[] says the PTE's frame has other sharers,
 	// cow_copy(); else clear PTE_COW and set PTE_WRITABLE. Then
 	// tlb_invalidate() the page and return VM_COW.
@@ -499,7 +499,7 @@ static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
 static int fork_page(struct vm *vm, struct addr_space *parent,
 		     struct addr_space *child, uint64_t va, uint64_t *pte)
 {
-	// TODO(stage 9): make the child's PTE (pt_walk() with alloc). A
+	// TODO(stage 8): make the child's PTE (pt_walk() with alloc). A
 	// swapped page: swap_share() its slot. A present one:
 	// frame_add_sharer() the child; if writable, swap PTE_WRITABLE
 	// for PTE_COW and tlb_invalidate() the parent's entry. Then the
@@ -533,7 +533,7 @@ struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent)
 		return NULL;
 	memcpy(child->regions, parent->regions, sizeof child->regions);
 	child->nregions = parent->nregions;
-	// TODO(stage 9): for each page pt_next_entry() finds in the
+	// TODO(stage 8): for each page pt_next_entry() finds in the
 	// parent's table, fork_page(); return the child.
 	// Read 05-page-faults.md#cow-in-the-simulator.
 	(void)fork_page;

@@ -539,7 +539,7 @@ static int cow_copy(struct vm *vm, size_t frame, uint64_t va,
 		       physmem_frame(&vm->mem, frame), vm->layout.page_size);
 	return vm_install(vm, copy, va, perms, SWAP_NONE);
 	// END SOLUTION
-	//~ // TODO(stage 9): frame_drop_sharer() for the current space, then
+	//~ // TODO(stage 8): frame_drop_sharer() for the current space, then
 	//~ // vm_take_frame(); copy the bytes unless it returned frame itself;
 	//~ // vm_install() the copy, with no slot.
 	//~ // Read 05-page-faults.md#cow-in-the-simulator.
@@ -579,7 +579,7 @@ static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
 	tlb_invalidate(&vm->tlb, as->asid, layout_vpn(&vm->layout, va));
 	return VM_COW;
 	// END SOLUTION
-	//~ // TODO(stage 9): a region that forbids writing is VM_SEGV_DENIED.
+	//~ // TODO(stage 8): a region that forbids writing is VM_SEGV_DENIED.
 	//~ // If frame_table[] says the PTE's frame has other sharers,
 	//~ // cow_copy(); else clear PTE_COW and set PTE_WRITABLE. Then
 	//~ // tlb_invalidate() the page and return VM_COW.
@@ -622,7 +622,7 @@ static int fork_page(struct vm *vm, struct addr_space *parent,
 	*copy = *pte;
 	return 0;
 	// END SOLUTION
-	//~ // TODO(stage 9): make the child's PTE (pt_walk() with alloc). A
+	//~ // TODO(stage 8): make the child's PTE (pt_walk() with alloc). A
 	//~ // swapped page: swap_share() its slot. A present one:
 	//~ // frame_add_sharer() the child; if writable, swap PTE_WRITABLE
 	//~ // for PTE_COW and tlb_invalidate() the parent's entry. Then the
@@ -665,7 +665,7 @@ struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent)
 	}
 	return child;
 	// END SOLUTION
-	//~ // TODO(stage 9): for each page pt_next_entry() finds in the
+	//~ // TODO(stage 8): for each page pt_next_entry() finds in the
 	//~ // parent's table, fork_page(); return the child.
 	//~ // Read 05-page-faults.md#cow-in-the-simulator.
 	//~ (void)fork_page;

@@ -16,6 +16,7 @@
 
 enum {
 	EXIT_USAGE = 2,
+	EXIT_SEGFAULTS = 3, /* --strict, and a reference was a segfault */
 	FRAMES_MAX = 1 << 24,
 	TLB_MAX = 1 << 16,
 };
@@ -35,6 +36,7 @@ struct cli {
 	struct sim_options sim;
 	bool have_frames, have_policy;
 	bool json;
+	bool strict; /* a segmentation fault is an error */
 	bool sweep;
 	size_t sweep_min, sweep_max;
 };
@@ -46,7 +48,7 @@ static void usage(FILE *out)
 		"             (--refs 7,0,1,... | --trace FILE)\n"
 		"             [--format auto|refs|rw|lackey] [--page-size B]\n"
 		"             [--levels L] [--va-bits V] [--tlb N] [--seed S]\n"
-		"             [--verbose] [--json] [--sweep MIN:MAX]\n"
+		"             [--verbose] [--json] [--sweep MIN:MAX] [--strict]\n"
 		"\n"
 		"  --refs LIST     page numbers: page p is address p * B;\n"
 		"                  3w is a write of page 3\n"
@@ -60,7 +62,10 @@ static void usage(FILE *out)
 		"                  frames, victim\n"
 		"  --json          the statistics as one JSON object\n"
 		"  --sweep MIN:MAX faults of each policy with MIN to MAX\n"
-		"                  frames, as CSV\n");
+		"                  frames, as CSV\n"
+		"  --strict        exit with status 3 if any reference was a\n"
+		"                  segmentation fault (a trace that should\n"
+		"                  have none)\n");
 }
 
 /*
@@ -227,6 +232,7 @@ static const struct option OPTIONS[] = {
 	{"sweep", required_argument, NULL, 'S'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"json", no_argument, NULL, 'j'},
+	{"strict", no_argument, NULL, 'X'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -250,6 +256,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->sim.verbose = stdout;
 		else if (opt == 'j')
 			cli->json = true;
+		else if (opt == 'X')
+			cli->strict = true;
 		else if (parse_option(opt, optarg, cli) != 0)
 			return -1;
 	}
@@ -259,6 +267,18 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		return -1;
 	}
 	return check_cli(cli);
+}
+
+/* With --strict, says so and returns -1 if the run had segmentation
+ * faults; returns 0 otherwise. */
+static int strict_check(const struct cli *cli, const struct vm_stats *stats)
+{
+	if (!cli->strict || stats->segfaults == 0)
+		return 0;
+	fprintf(stderr, "vmsim: %llu references were segmentation faults "
+			"(--strict)\n",
+		(unsigned long long)stats->segfaults);
+	return -1;
 }
 
 /* Prints the CSV row of one run of --sweep. Returns 0, or -1 if it failed. */
@@ -273,7 +293,7 @@ static int sweep_row(const struct cli *cli, size_t frames,
 		return -1;
 	printf("%zu,%s,%llu\n", frames, policy_name(kind),
 	       (unsigned long long)stats.faults);
-	return 0;
+	return strict_check(cli, &stats);
 }
 
 /* Prints the CSV of --sweep: every policy (or the one given) with every
@@ -314,5 +334,5 @@ int main(int argc, char **argv)
 		stats_print_json(stdout, &stats, &run);
 	else
 		stats_print_text(stdout, &stats, &run);
-	return EXIT_SUCCESS;
+	return strict_check(&cli, &stats) == 0 ? EXIT_SUCCESS : EXIT_SEGFAULTS;
 }

@@ -1,5 +1,5 @@
 /*
- * Stage 9: fork with copy-on-write. The child shares the parent's frames
+ * Stage 8: fork with copy-on-write. The child shares the parent's frames
  * and swap slots until one of them writes; a write to a shared page is a
  * copy-on-write fault, which copies the page only if it is still shared.
  */

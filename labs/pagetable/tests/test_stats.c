@@ -232,21 +232,23 @@ Test(stats, lackey_accesses_touch_every_page_they_cover)
 Test(stats, random_runs_repeat_with_a_seed)
 {
 	char a[TEST_OUTPUT_MAX], b[TEST_OUTPUT_MAX];
-	const char *args = "--frames 3 --policy random --seed 5 --json --refs "
-			   "1,2,3,4,5,1,2,6,3,7,1,8,2,4,9,5,1,3,6,2";
+	const char *args = "--frames 3 --policy random --seed 5 --json --strict "
+			   "--refs 1,2,3,4,5,1,2,6,3,7,1,8,2,4,9,5,1,3,6,2";
 	cr_assert_eq(run_vmsim(args, a, sizeof a), 0, "%s", a);
 	cr_assert_eq(run_vmsim(args, b, sizeof b), 0, "%s", b);
 	cr_assert_str_eq(a, b);
+	cr_assert_gt(json_number(a, "evictions"), 0,
+		     "9 pages in 3 frames: something must be evicted");
 }
 
 Test(stats, shipped_traces_run)
 {
 	char out[TEST_OUTPUT_MAX];
 	static const char *const runs[] = {
-		"--frames 3 --policy clock --trace traces/textbook.refs",
-		"--frames 3 --policy fifo --trace traces/belady.refs",
-		"--frames 2 --policy lru --trace traces/small.rw",
-		"--frames 2 --policy opt --trace traces/small.lackey",
+		"--strict --frames 3 --policy clock --trace traces/textbook.refs",
+		"--strict --frames 3 --policy fifo --trace traces/belady.refs",
+		"--strict --frames 2 --policy lru --trace traces/small.rw",
+		"--strict --frames 2 --policy opt --trace traces/small.lackey",
 	};
 	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
 		cr_assert_eq(run_vmsim(runs[i], out, sizeof out), 0,
