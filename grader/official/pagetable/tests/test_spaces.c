@@ -85,16 +85,20 @@ Test(spaces, tagged_tlb_keeps_entries_across_switches)
 	config.tlb_size = 8;
 	struct addr_space *s[2];
 	make_spaces(&vm, &config, s, 2);
-	uint64_t pa;
+	uint64_t pa, pa0, pa1;
 	vm_switch(&vm, s[0]);
-	vm_access(&vm, DATA, ACCESS_READ, &pa);
+	vm_access(&vm, DATA, ACCESS_READ, &pa0);
 	vm_switch(&vm, s[1]);
-	vm_access(&vm, DATA, ACCESS_READ, &pa);
+	vm_access(&vm, DATA, ACCESS_READ, &pa1);
+	/* Two spaces, so two frames (or vm_switch switched nothing). */
+	cr_assert_neq(pa0, pa1, "the same address in two spaces, one frame");
 	uint64_t hits = vm_stats(&vm)->tlb_hits;
 	vm_switch(&vm, s[0]);
 	cr_assert_eq(vm_access(&vm, DATA, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(pa, pa0);
 	vm_switch(&vm, s[1]);
 	cr_assert_eq(vm_access(&vm, DATA, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(pa, pa1);
 	cr_assert_eq(vm_stats(&vm)->tlb_hits, hits + 2,
 		     "ASID tags let both spaces' entries stay");
 	vm_free(&vm);
