@@ -119,7 +119,8 @@ asan: | deps-grade
 	@for lab in $(SOLUTION_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean && \
 		$(MAKE) -C $$lab TOP=$(ROOT) SANITIZE="$(ASAN_FLAGS)" && \
-		(cd $$lab && ./run-tests) ; rc=$$?; \
+		(cd $$lab && LSAN_OPTIONS=suppressions=$(ROOT)/mk/lsan.supp \
+			./run-tests) ; rc=$$?; \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; [ $$rc -eq 0 ] || exit 1; done
 
 handout:

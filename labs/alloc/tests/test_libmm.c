@@ -12,7 +12,8 @@
 #include <limits.h>
 #include <unistd.h>
 
-TestSuite(libmm, .fini = harness_test_finished, .timeout = 60);
+TestSuite(libmm, .init = skip_under_sanitizer, .fini = harness_test_finished,
+	  .timeout = 60);
 
 enum { OUTPUT_CAP = 1 << 20 };
 

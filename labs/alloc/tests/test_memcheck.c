@@ -7,6 +7,7 @@
 
 static void memcheck_setup(void)
 {
+	skip_under_sanitizer();
 	require_program("valgrind --version");
 }
 

@@ -197,6 +197,17 @@ static inline void heap_walk_check(bool boundary_tags)
 	}
 }
 
+/* Skips the test in a sanitizer build (make asan): a program built with
+ * AddressSanitizer can neither be preloaded into other programs nor run
+ * under Valgrind. */
+static inline void skip_under_sanitizer(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	cr_skip_test("not in a sanitizer build (LD_PRELOAD and Valgrind "
+		     "cannot load AddressSanitizer code)");
+#endif
+}
+
 /* Skips the test unless the program runs (for valgrind, python3...). */
 static inline void require_program(const char *check_command)
 {
