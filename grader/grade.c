@@ -278,6 +278,7 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 int main(int argc, char **argv)
 {
 	struct args a = parse_args(argc, argv);
+	proc_start();
 	char rootbuf[PATH_CAP], real_root[PATH_MAX];
 	const char *root = a.root ? a.root : find_root(rootbuf, sizeof rootbuf);
 	if (realpath(root, real_root) == NULL) {

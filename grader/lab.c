@@ -13,6 +13,7 @@
  */
 #include "lab.h"
 #include "proc.h"
+#include "screen.h"
 #include "tests.h"
 
 #include <dirent.h>
@@ -231,6 +232,12 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 		rc = -1;
 	}
 	proc_result_free(&build);
+	char why[OUTCOME_MESSAGE_CAP - 100];
+	if (rc == 0 && screen_objects(dir, &res->rubric, why, sizeof why) != 0) {
+		snprintf(res->problem, sizeof res->problem,
+			 "refused before running anything: %s", why);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -251,7 +258,7 @@ static void grade_run(const struct check *c, const char *dir, int seconds,
 	proc_describe(&res, seconds, how, sizeof how);
 	if (proc_succeeded(&res)) {
 		out->status = STATUS_PASSED;
-	} else if (res.exited && res.exit_code == EXIT_SKIP) {
+	} else if (res.exited && res.exit_code == EXIT_SKIP && c->may_skip) {
 		out->status = STATUS_SKIPPED;
 		snprintf(out->message, sizeof out->message, "%s", tail);
 	} else {
@@ -377,8 +384,61 @@ static void make_rerun(const struct check *c, const char *lab,
 	}
 }
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if invalid. */
+static size_t utf8_length(const unsigned char *p)
+{
+	size_t n = p[0] < 0x80		 ? 1
+		   : (p[0] & 0xe0) == 0xc0 ? 2
+		   : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4
+					   : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	bool overlong = (n == 2 && p[0] < 0xc2) ||
+			(n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
+			(n == 4 && p[0] == 0xf0 && p[1] < 0x90);
+	bool surrogate = n == 3 && p[0] == 0xed && p[1] >= 0xa0;
+	bool too_big = n == 4 && (p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90));
+	return overlong || surrogate || too_big ? 0 : n;
+}
+
+/*
+ * Makes text (of size cap) safe to print and to put in JSON: valid UTF-8,
+ * every control character but newline written as \xNN, so that nothing a
+ * check printed can move the TA's cursor or change their terminal, and a
+ * byte that is not UTF-8 also as \xNN. Cut short to fit, never mid-way.
+ */
+void lab_clean_text(char *text, size_t cap)
+{
+	char *copy = strdup(text);
+	if (copy == NULL)
+		return;
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)copy;
+	while (*p != '\0') {
+		size_t len = utf8_length(p);
+		bool control = len == 1 && (*p < 0x20 || *p == 0x7f) && *p != '\n';
+		if (len == 0 || control) {
+			if (n + 5 > cap)
+				break;
+			n += (size_t)snprintf(text + n, cap - n, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		if (n + len + 1 > cap)
+			break;
+		memcpy(text + n, p, len);
+		n += len;
+		p += len;
+	}
+	text[n] = '\0';
+	free(copy);
+}
+
 static void finish_outcome(struct outcome *o)
 {
+	lab_clean_text(o->message, sizeof o->message);
 	o->max_score = o->status == STATUS_SKIPPED ? 0 : o->check->points;
 	o->score = o->status == STATUS_PASSED ? o->check->points : 0;
 }
@@ -392,6 +452,9 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 	char official[PATH_CAP];
 	snprintf(official, sizeof official, "%s/grader/official/%s", opt->root,
 		 lab);
+	/* the lab's checks share one budget: code that hangs everywhere costs
+	 * one budget, not one time limit per check */
+	proc_set_deadline(res->rubric.budget);
 	bool listed = built && tests_list(dir, official, seconds, &tests) == 0;
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
@@ -400,6 +463,17 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		struct outcome *o = &res->outcomes[res->noutcomes++];
 		*o = (struct outcome){.check = c, .status = STATUS_FAILED};
 		make_rerun(c, lab, opt->submission, o->rerun, sizeof o->rerun);
+		if (built && proc_seconds_left() == 0) {
+			o->status = STATUS_TIMEOUT;
+			snprintf(o->message, sizeof o->message,
+				 "not run: the lab's checks used up their time "
+				 "budget of %d s (see the checks above that "
+				 "timed out)",
+				 res->rubric.budget);
+			finish_outcome(o);
+			res->max_score += o->max_score;
+			continue;
+		}
 		/* a folder of the check's own for its report or logs */
 		char own[PATH_CAP];
 		snprintf(own, sizeof own, "%s.check%zu", dir, i);
@@ -426,6 +500,7 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		res->score += o->score;
 		res->max_score += o->max_score;
 	}
+	proc_set_deadline(0);
 	tests_free(&tests);
 }
 
@@ -446,6 +521,8 @@ void lab_grade(const char *lab, const struct grade_options *opt,
 				 : res->rubric.nstages;
 	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, lab);
 	bool built = prepare_lab(lab, opt, dir, res) == 0;
+	lab_clean_text(res->problem, sizeof res->problem);
+	lab_clean_text(res->warnings, sizeof res->warnings);
 	run_checks(lab, opt, dir, built, res);
 }
 

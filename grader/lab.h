@@ -60,4 +60,8 @@ void lab_result_free(struct lab_result *res);
 
 const char *status_name(enum status s);
 
+/* Makes text (of size cap) valid UTF-8 with control characters other than
+ * newline escaped as \\xNN: safe for a terminal and for JSON. */
+void lab_clean_text(char *text, size_t cap);
+
 #endif

@@ -7,15 +7,19 @@
  * drains with poll(), keeping the first PROC_OUTPUT_KEEP bytes and counting
  * the rest.
  */
+#define _GNU_SOURCE /* close_range */
 #include "proc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -30,14 +34,81 @@ enum {
 };
 static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
 
-enum { WRAPPER_WORDS_CAP = 128 };
+enum {
+	WRAPPER_WORDS_CAP = 128,
+	PROC_ENV_CAP = 8,
+	PASS_FD = 3,
+	FIRST_FREE_FD = 10, /* above 3 and whatever stdio uses */
+	ORPHAN_ROUNDS = 10, /* orphans may fork: look again, this often */
+};
 static volatile pid_t running; /* the child proc_run waits for, or 0 */
+static double deadline;        /* see proc_set_deadline(); 0 for none */
+
+/*
+ * Kills every remaining child of the grader: the grader is a subreaper
+ * (proc_start), so a process that left the check's process group
+ * (Criterion starts each test in a session of its own) is reparented to
+ * it once its parent dies. Allocates nothing and uses no stdio stream, so
+ * that the signal handler can call it.
+ */
+static void kill_orphans(void)
+{
+	pid_t self = getpid();
+	for (int round = 0; round < ORPHAN_ROUNDS; round++) {
+		int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return;
+		int killed = 0;
+		char entries[8192];
+		ssize_t n;
+		while ((n = getdents64(dir, entries, sizeof entries)) > 0) {
+			for (ssize_t off = 0; off < n;) {
+				struct dirent64 *e = (struct dirent64 *)(entries + off);
+				off += e->d_reclen;
+				char path[64], stat[512];
+				snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+				int fd = e->d_name[0] >= '1' && e->d_name[0] <= '9'
+						 ? open(path, O_RDONLY | O_CLOEXEC)
+						 : -1;
+				ssize_t len = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
+				if (fd >= 0)
+					close(fd);
+				if (len <= 0)
+					continue;
+				stat[len] = '\0';
+				/* "PID (COMM) STATE PPID ...": COMM may hold spaces */
+				const char *close_paren = strrchr(stat, ')');
+				char state;
+				int ppid;
+				if (close_paren != NULL &&
+				    sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 &&
+				    ppid == self) {
+					pid_t pid = atoi(e->d_name);
+					kill(pid, SIGKILL);
+					waitpid(pid, NULL, 0);
+					killed++;
+				}
+			}
+		}
+		close(dir);
+		if (killed == 0)
+			return;
+	}
+}
 
 void proc_kill_running(void)
 {
 	pid_t pid = running;
 	if (pid > 0 && kill(-pid, SIGKILL) != 0)
 		kill(pid, SIGKILL);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	kill_orphans();
+}
+
+void proc_start(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 static char *const *wrapper; /* see proc_set_wrapper() */
 
@@ -53,6 +124,19 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void proc_set_deadline(int seconds)
+{
+	deadline = seconds > 0 ? now_seconds() + seconds : 0;
+}
+
+int proc_seconds_left(void)
+{
+	if (deadline == 0)
+		return INT_MAX;
+	double left = deadline - now_seconds();
+	return left > 0 ? (int)left : 0;
+}
+
 static void set_limit(int resource, rlim_t value)
 {
 	struct rlimit rl = {.rlim_cur = value, .rlim_max = value};
@@ -62,7 +146,7 @@ static void set_limit(int resource, rlim_t value)
 /* In the child: execs the wrapper, which runs command as lim says. */
 static void exec_wrapped(const char *command, const struct proc_limits *lim)
 {
-	char *argv[WRAPPER_WORDS_CAP + 16];
+	char *argv[WRAPPER_WORDS_CAP + 24 + 3 * PROC_ENV_CAP];
 	size_t n = 0;
 	for (; wrapper[n] != NULL && n < WRAPPER_WORDS_CAP; n++)
 		argv[n] = wrapper[n];
@@ -76,10 +160,21 @@ static void exec_wrapped(const char *command, const struct proc_limits *lim)
 		argv[n++] = (char *)lim->writable;
 		argv[n++] = (char *)lim->writable;
 	}
-	if (lim->report != NULL) {
+	if (lim->own != NULL) {
+		argv[n++] = "--ro-bind";
+		argv[n++] = (char *)lim->own;
+		argv[n++] = (char *)lim->own;
+	}
+	/* NAME=VALUE words become --setenv NAME VALUE (cut at the '=') */
+	static char names[PROC_ENV_CAP][128];
+	for (size_t i = 0; lim->env != NULL && lim->env[i] != NULL &&
+			   i < PROC_ENV_CAP; i++) {
+		size_t len = strcspn(lim->env[i], "=");
+		snprintf(names[i], sizeof names[i], "%.*s", (int)len,
+			 lim->env[i]);
 		argv[n++] = "--setenv";
-		argv[n++] = "GRADER_REPORT";
-		argv[n++] = (char *)lim->report;
+		argv[n++] = names[i];
+		argv[n++] = (char *)lim->env[i] + len + (lim->env[i][len] == '=');
 	}
 	if (lim->dir != NULL) {
 		argv[n++] = "--chdir";
@@ -108,16 +203,24 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
-	if (lim->report != NULL)
-		setenv("GRADER_REPORT", lim->report, 1);
-	else
-		unsetenv("GRADER_REPORT");
+	for (size_t i = 0; lim->env != NULL && lim->env[i] != NULL &&
+			   i < PROC_ENV_CAP; i++)
+		putenv((char *)lim->env[i]);
 	signal(SIGPIPE, SIG_DFL);
 	int devnull = open("/dev/null", O_RDONLY);
 	if (devnull >= 0)
 		dup2(devnull, STDIN_FILENO);
-	dup2(out_fd, STDOUT_FILENO);
-	dup2(out_fd, STDERR_FILENO);
+	/* out_fd and pass_fd out of the way of 1, 2 and 3 first */
+	int out = fcntl(out_fd, F_DUPFD, FIRST_FREE_FD);
+	int pass = lim->pass_fd > 0 ? fcntl(lim->pass_fd, F_DUPFD, FIRST_FREE_FD)
+				    : -1;
+	dup2(out, STDOUT_FILENO);
+	dup2(out, STDERR_FILENO);
+	if (pass >= 0)
+		dup2(pass, PASS_FD);
+	/* nothing else of the grader's goes with the command: a descriptor
+	 * left open would reach a file outside the sandbox */
+	close_range(pass >= 0 ? PASS_FD + 1 : PASS_FD, ~0U, 0);
 	if (lim->dir != NULL && chdir(lim->dir) != 0) {
 		fprintf(stderr, "grader: cannot enter %s: %s\n", lim->dir,
 			strerror(errno));
@@ -153,20 +256,48 @@ static bool drain(int fd, struct proc_result *res)
 	return true;
 }
 
-/* In the parent: collects output until the pipe closes or a limit hits. */
-static void watch_child(pid_t pid, int fd, int seconds, struct proc_result *res)
+/* Appends what is readable on channel fd i to res, up to its cap. */
+static void drain_channel(int fd, int i, struct proc_result *res)
 {
-	double deadline = now_seconds() + seconds;
+	char chunk[READ_CHUNK];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		size_t room = PROC_CHANNEL_KEEP - res->channel_len[i];
+		size_t keep = (size_t)n < room ? (size_t)n : room;
+		memcpy(res->channel[i] + res->channel_len[i], chunk, keep);
+		res->channel_len[i] += keep;
+	}
+}
+
+/*
+ * In the parent: collects output until the pipe closes or a limit hits,
+ * and whatever comes on the channels meanwhile (a channel never ends the
+ * wait: the command's output closing does).
+ */
+static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
+			struct proc_result *res)
+{
+	double until = now_seconds() + lim->seconds;
+	if (deadline != 0 && deadline < until)
+		until = deadline; /* the whole lab's budget ends first */
 	bool open_pipe = true;
 	while (open_pipe) {
-		double left = deadline - now_seconds();
+		double left = until - now_seconds();
 		if (left <= 0) {
 			res->timed_out = true;
 			break;
 		}
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int ready = poll(&p, 1, (int)(left * 1000) + 1);
-		if (ready > 0)
+		struct pollfd p[1 + PROC_CHANNELS] = {{.fd = fd, .events = POLLIN}};
+		for (int i = 0; i < PROC_CHANNELS; i++)
+			p[1 + i] = (struct pollfd){.fd = lim->listen[i] > 0
+							       ? lim->listen[i]
+							       : -1,
+						   .events = POLLIN};
+		int ready = poll(p, 1 + PROC_CHANNELS, (int)(left * 1000) + 1);
+		for (int i = 0; ready > 0 && i < PROC_CHANNELS; i++)
+			if (p[1 + i].revents & POLLIN)
+				drain_channel(p[1 + i].fd, i, res);
+		if (ready > 0 && p[0].revents != 0)
 			open_pipe = drain(fd, res);
 		if (res->output_total > PROC_OUTPUT_FLOOD) {
 			res->flooded = true;
@@ -180,6 +311,10 @@ static void watch_child(pid_t pid, int fd, int seconds, struct proc_result *res)
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	kill_orphans(); /* what left the group, e.g. Criterion's test processes */
+	for (int i = 0; i < PROC_CHANNELS; i++)
+		if (lim->listen[i] > 0)
+			drain_channel(lim->listen[i], i, res);
 	if (WIFEXITED(status) && !res->timed_out && !res->flooded) {
 		res->exited = true;
 		res->exit_code = WEXITSTATUS(status);
@@ -198,7 +333,12 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	     struct proc_result *res)
 {
 	*res = (struct proc_result){.output = calloc(1, PROC_OUTPUT_KEEP + 1)};
-	if (res->output == NULL) {
+	bool ok = res->output != NULL;
+	for (int i = 0; i < PROC_CHANNELS; i++)
+		if (lim->listen[i] > 0)
+			ok = ok && (res->channel[i] =
+					    calloc(1, PROC_CHANNEL_KEEP + 1));
+	if (!ok) {
 		fprintf(stderr, "grader: out of memory\n");
 		exit(3);
 	}
@@ -220,7 +360,7 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	close(fds[1]);
 	res->started = true;
 	running = pid;
-	watch_child(pid, fds[0], lim->seconds, res);
+	watch_child(pid, fds[0], lim, res);
 	running = 0;
 	close(fds[0]);
 	res->output[res->output_len] = '\0';
@@ -231,6 +371,10 @@ void proc_result_free(struct proc_result *res)
 {
 	free(res->output);
 	res->output = NULL;
+	for (int i = 0; i < PROC_CHANNELS; i++) {
+		free(res->channel[i]);
+		res->channel[i] = NULL;
+	}
 }
 
 bool proc_succeeded(const struct proc_result *res)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 enum {
+	PROC_CHANNELS = 2,                    /* extra descriptors read */
+	PROC_CHANNEL_KEEP = 1024 * 1024,      /* bytes kept of each */
 	PROC_OUTPUT_KEEP = 64 * 1024,        /* bytes of output kept */
 	PROC_OUTPUT_FLOOD = 16 * 1024 * 1024, /* bytes that count as a flood */
 };
@@ -19,10 +21,14 @@ struct proc_limits {
 	int seconds;          /* wall-clock limit; the process group is killed */
 	bool limit_memory;    /* cap the address space (off under Valgrind) */
 	const char *dir;      /* working directory */
-	const char *report;   /* value for GRADER_REPORT, or NULL */
 	bool sandboxed;       /* run it in the wrapper, if one is set */
 	bool dir_read_only;   /* in the wrapper: dir cannot be written */
 	const char *writable; /* in the wrapper: a folder it may write, or NULL */
+	const char *own;      /* in the wrapper: a folder it may read, or NULL */
+	int pass_fd;          /* if > 0: given to the command as descriptor 3 */
+	int listen[PROC_CHANNELS]; /* if > 0: read while it runs, into
+				    * proc_result.channel (non-blocking) */
+	const char *const *env; /* NAME=VALUE words for the command, or NULL */
 };
 
 struct proc_result {
@@ -36,6 +42,9 @@ struct proc_result {
 	char *output;      /* stdout and stderr, at most PROC_OUTPUT_KEEP bytes */
 	size_t output_len;
 	size_t output_total; /* all bytes printed, kept or not */
+	char *channel[PROC_CHANNELS]; /* what came on lim->listen[i], at most
+				       * PROC_CHANNEL_KEEP bytes, or NULL */
+	size_t channel_len[PROC_CHANNELS];
 };
 
 /*
@@ -49,17 +58,34 @@ int proc_run(const char *command, const struct proc_limits *lim,
 void proc_result_free(struct proc_result *res);
 
 /*
- * Kills the process group of the command proc_run is running, if any.
- * Safe to call from a signal handler.
+ * From now on, no command runs past `seconds` from now, whatever its own
+ * limit (0: no such deadline): a lab's whole time budget. A command cut
+ * short by it counts as timed out.
+ */
+void proc_set_deadline(int seconds);
+
+/* Whole seconds left before that deadline (INT_MAX without one). */
+int proc_seconds_left(void);
+
+/*
+ * Makes the grader the subreaper of what it starts, so that a process of
+ * a check that leaves its process group is still found and killed when
+ * the check ends. Call once, before the first proc_run.
+ */
+void proc_start(void);
+
+/*
+ * Kills the process group of the command proc_run is running, if any, and
+ * every orphan of it. Safe to call from a signal handler.
  */
 void proc_kill_running(void);
 
 /*
  * From now on, runs the commands whose limits say sandboxed as
- *     wrapper... --bind DIR DIR [--bind W W] [--setenv GRADER_REPORT FILE]
- *                --chdir DIR /bin/sh -c command
- * instead (DIR, W and FILE from the limits; --ro-bind for a read-only
- * DIR); NULL runs them directly again. The wrapper's words
+ *     wrapper... --bind DIR DIR [--bind W W] [--ro-bind O O]
+ *                [--setenv NAME VALUE]... --chdir DIR /bin/sh -c command
+ * instead (DIR, W, O and the variables from the limits; --ro-bind for a
+ * read-only DIR); NULL runs them directly again. The wrapper's words
  * must stay valid while it is set. (sandbox.c sets bubblewrap's.)
  */
 void proc_set_wrapper(char *const *wrapper);

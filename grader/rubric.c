@@ -8,6 +8,13 @@
  *     test STAGE | POINTS | SUITE/TEST | SECTION
  *     run STAGE | POINTS | NAME | SECTION | COMMAND
  *     valgrind STAGE | POINTS | NAME | SECTION | [OPTIONS --] COMMAND
+ *     skippable NAME
+ *     budget SECONDS
+ *
+ * `skippable NAME` lets the check above it named NAME be skipped (it
+ * leaves the total) when the machine lacks what it needs; a skip on any
+ * other row fails it, since the student's code may have asked for it.
+ * `budget` caps the wall-clock time of the whole lab.
  */
 #include "rubric.h"
 
@@ -17,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LINE_CAP = 4096, MAX_FIELDS = 6, DEFAULT_TIMEOUT = 10 };
+enum { LINE_CAP = 4096, MAX_FIELDS = 6, DEFAULT_TIMEOUT = 10,
+       DEFAULT_BUDGET = 120 };
 
 static const char FIELD_SEP[] = " | ";
 
@@ -118,6 +126,18 @@ static const char *parse_line(struct rubric *r, char *line)
 		r->timeout = parse_count(fields[0]);
 		if (n != 1 || r->timeout < 1)
 			return "timeout needs a number of seconds";
+	} else if (strcmp(line, "budget") == 0) {
+		r->budget = parse_count(fields[0]);
+		if (n != 1 || r->budget < 1)
+			return "budget needs a number of seconds";
+	} else if (strcmp(line, "skippable") == 0) {
+		size_t i = 0;
+		while (n == 1 && i < r->nchecks &&
+		       strcmp(r->checks[i].name, fields[0]) != 0)
+			i++;
+		if (n != 1 || i == r->nchecks)
+			return "skippable names a check on a line above it";
+		r->checks[i].may_skip = true;
 	} else if (strcmp(line, "stage") == 0) {
 		int s = n == 2 ? parse_count(fields[0]) : -1;
 		if (s != r->nstages + 1 || s > RUBRIC_MAX_STAGES)
@@ -133,7 +153,8 @@ static const char *parse_line(struct rubric *r, char *line)
 		else if (strcmp(line, "valgrind") == 0)
 			kind = CHECK_VALGRIND;
 		else
-			return "unknown keyword (editable, timeout, stage, test, run, valgrind)";
+			return "unknown keyword (editable, timeout, budget, stage, test, run, "
+			       "valgrind, skippable)";
 		if (r->nchecks == RUBRIC_MAX_CHECKS)
 			return "too many checks";
 		struct check *c = &r->checks[r->nchecks];
@@ -149,7 +170,8 @@ static const char *parse_line(struct rubric *r, char *line)
 
 int rubric_load(struct rubric *r, const char *path, char *err, size_t errcap)
 {
-	*r = (struct rubric){.timeout = DEFAULT_TIMEOUT};
+	*r = (struct rubric){.timeout = DEFAULT_TIMEOUT,
+			     .budget = DEFAULT_BUDGET};
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
 		snprintf(err, errcap, "cannot read the rubric %s", path);

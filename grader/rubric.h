@@ -24,6 +24,9 @@ struct check {
 	char *section;  /* chapter file and anchor to reread */
 	char *vg_opts;  /* valgrind only: extra options, or NULL */
 	char *command;  /* run and valgrind only: the shell command */
+	bool may_skip;  /* a `skippable` line names it: the machine may
+			 * lack what it needs (a test skips itself, a run
+			 * exits 77) */
 };
 
 struct rubric {
@@ -32,6 +35,7 @@ struct rubric {
 	char *stage_titles[RUBRIC_MAX_STAGES + 1]; /* indexed by stage number */
 	int nstages;
 	int timeout;                 /* seconds per check */
+	int budget;                  /* seconds for the whole lab */
 	struct check checks[RUBRIC_MAX_CHECKS];
 	size_t nchecks;
 };

@@ -2,24 +2,30 @@
  * tests.c: a lab's Criterion tests, run group by group. See tests.h.
  *
  * A rubric row names a glob of tests. The grader runs them in one process
- * of run-tests (--filter GLOB -j1) with GRADER_REPORT pointing at a fresh
- * report file, then reads, for each test the glob matches:
+ * of run-tests (--filter GLOB -j1) and reads two channels (harness.h):
  *
+ *   from the runner, on its descriptor 3 (a pipe only it holds):
+ *     key HEX                              the key of the end tokens
  *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict
- *     end SUITE/TEST                    the test body reached its end
- *     message SUITE/TEST TEXT           a failed assertion
+ *     message SUITE/TEST TEXT              a failed assertion
+ *   from each test's process, through a FIFO in the check's own folder:
+ *     end SUITE/TEST TOKEN                 the test body reached its end
  *
- * A test is passed only with both a "passed" result and an end record: a
- * test that calls exit(0) early looks passed to Criterion, but has no end.
- * (A test meant to die, declared with .signal or .exit_code, has ENDS 0
- * and needs no end record.)
- * A test with no result at all was cut short by a crash of the runner or by
- * the time limit.
+ * A test is passed only with one "passed" result and one end record whose
+ * token is right for the test under the runner's key: a test that calls
+ * exit(0) early looks passed to Criterion, but has no end, and code in the
+ * test's process does not know the key. (A test meant to die, declared
+ * with .signal or .exit_code, has ENDS 0 and needs no end record.) A test
+ * with no result at all was cut short by a crash of the runner or by the
+ * time limit. A skipped test counts only on a row the rubric lets skip.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "tests.h"
 #include "proc.h"
+#include "token.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -174,10 +180,12 @@ void tests_describe_list_failure(const struct test_list *list,
 	snprintf(o->message, sizeof o->message, "%s", list->failure);
 }
 
-/* What the report says about one test. */
+/* What the records say about one test. */
 struct test_report {
-	bool has_result, has_end;
-	int results; /* result records: the harness writes one */
+	bool has_result;
+	int results;   /* result records: the runner writes one */
+	int ends;      /* end records with the right token */
+	int forged;    /* end records with a wrong one */
 	bool must_end; /* false for a test meant to die by signal or exit */
 	enum status status;
 	int signal; /* for a crash */
@@ -212,28 +220,65 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* Reads the records about test `name` from the report file f. */
-static void read_report(FILE *f, const char *name, struct test_report *tr)
+/* Copies the line at *p (without its newline) into line; advances *p.
+ * Returns false at the end of text. */
+static bool next_line(const char **p, char *line, size_t cap)
+{
+	if (**p == '\0')
+		return false;
+	size_t len = strcspn(*p, "\n");
+	snprintf(line, cap, "%.*s", (int)(len < cap ? len : cap - 1), *p);
+	*p += len + ((*p)[len] == '\n');
+	return true;
+}
+
+/*
+ * Reads the runner's key from its records: the first line, "key HEX".
+ * Returns false if there is none.
+ */
+static bool read_key(const char *records, unsigned char key[TOKEN_KEY_BYTES])
+{
+	char line[REPORT_LINE_CAP], hex[2 * TOKEN_KEY_BYTES + 2];
+	const char *p = records;
+	if (!next_line(&p, line, sizeof line) ||
+	    sscanf(line, "key %33s", hex) != 1 ||
+	    strlen(hex) != 2 * TOKEN_KEY_BYTES)
+		return false;
+	for (int i = 0; i < TOKEN_KEY_BYTES; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return false;
+		key[i] = (unsigned char)v;
+	}
+	return true;
+}
+
+/*
+ * Reads what the runner's records (results) and the tests' end records
+ * (ends, checked against the key) say about test `name`.
+ */
+static void read_report(const char *results, const char *ends,
+			const unsigned char *key, const char *name,
+			struct test_report *tr)
 {
 	*tr = (struct test_report){.status = STATUS_FAILED, .must_end = true};
-	if (f == NULL)
-		return;
-	rewind(f);
-	char line[REPORT_LINE_CAP], kind[16], who[1024], status[16];
-	int must_end = 1;
-	for (int n = 0; n < REPORT_LINES_MAX && fgets(line, sizeof line, f); n++) {
-		int off = 0;
+	char line[REPORT_LINE_CAP], kind[16], who[1024], word[32];
+	char token[TOKEN_HEX_CAP] = "";
+	if (key != NULL)
+		token_of(key, name, token);
+	const char *p = results;
+	for (int n = 0; n < REPORT_LINES_MAX && next_line(&p, line, sizeof line);
+	     n++) {
+		int off = 0, must_end = 1;
 		if (sscanf(line, "%15s %1023s %n", kind, who, &off) < 2 ||
 		    strcmp(who, name) != 0)
 			continue;
-		if (strcmp(kind, "end") == 0) {
-			tr->has_end = true;
-		} else if (strcmp(kind, "result") == 0 &&
-			   sscanf(line + off, "%15s %d %d", status, &tr->signal,
-				  &must_end) >= 1) {
+		if (strcmp(kind, "result") == 0 &&
+		    sscanf(line + off, "%31s %d %d", word, &tr->signal,
+			   &must_end) >= 1) {
 			tr->has_result = true;
 			tr->results++;
-			tr->status = parse_status(status);
+			tr->status = parse_status(word);
 			tr->must_end = must_end != 0;
 		} else if (strcmp(kind, "message") == 0 &&
 			   tr->message[0] == '\0') {
@@ -242,6 +287,17 @@ static void read_report(FILE *f, const char *name, struct test_report *tr)
 			unescape(tr->message);
 		}
 	}
+	p = ends;
+	for (int n = 0; n < REPORT_LINES_MAX && next_line(&p, line, sizeof line);
+	     n++) {
+		if (sscanf(line, "end %1023s %31s", who, word) != 2 ||
+		    strcmp(who, name) != 0)
+			continue;
+		if (key != NULL && strcmp(word, token) == 0)
+			tr->ends++;
+		else
+			tr->forged++;
+	}
 }
 
 /* Turns the report about one test into its final status and message. */
@@ -249,11 +305,12 @@ static enum status judge_test(const struct test_report *tr,
 			      const struct proc_result *run, int seconds,
 			      char *msg, size_t cap)
 {
-	if (tr->results > 1) {
-		snprintf(msg, cap, "the report holds %d results for this test, "
-				   "where the harness writes one: the test run "
-				   "wrote to the report",
-			 tr->results);
+	if (tr->results > 1 || tr->forged > 0 || tr->ends > 1) {
+		snprintf(msg, cap, "the test run sent records the harness did "
+				   "not write (%d results, %d false and %d "
+				   "true end records): something in the test "
+				   "process forged them",
+			 tr->results, tr->forged, tr->ends);
 		return STATUS_FAILED;
 	}
 	if (!tr->has_result) {
@@ -267,7 +324,7 @@ static enum status judge_test(const struct test_report *tr,
 			 how, out + len - shown);
 		return run->timed_out ? STATUS_TIMEOUT : STATUS_CRASHED;
 	}
-	if (tr->status == STATUS_PASSED && tr->must_end && !tr->has_end) {
+	if (tr->status == STATUS_PASSED && tr->must_end && tr->ends == 0) {
 		snprintf(msg, cap, "the test's process exited before the test "
 				   "finished (did something call exit()?)");
 		return STATUS_FAILED;
@@ -281,89 +338,75 @@ static enum status judge_test(const struct test_report *tr,
 }
 
 /*
- * Makes the empty report file at path and opens it for reading before the
- * run, so that the grader reads the file it made even if the run replaces
- * it. Returns the open file, or NULL.
+ * The two channels of one run: a pipe for the runner's records (its write
+ * end becomes the runner's descriptor 3) and a FIFO in the check's own
+ * folder for the tests' end records. The grader holds a write end of the
+ * FIFO too, so that reading it never sees an end of file.
  */
-static FILE *start_report(const char *path, struct stat *made)
+struct channels {
+	int results[2];
+	int ends_read, ends_hold;
+	char ends_path[4096];
+	char ends_env[4200];
+};
+
+static int open_channels(const char *own, struct channels *ch)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	FILE *f = proc_open_output(path);
-	if (f != NULL && fstat(fileno(f), made) != 0) {
-		fclose(f);
-		f = NULL;
-	}
-	return f;
+	*ch = (struct channels){.results = {-1, -1}, .ends_read = -1,
+				.ends_hold = -1};
+	snprintf(ch->ends_path, sizeof ch->ends_path, "%s/ends", own);
+	snprintf(ch->ends_env, sizeof ch->ends_env, "GRADER_ENDS=%s",
+		 ch->ends_path);
+	if (pipe2(ch->results, O_CLOEXEC) != 0 ||
+	    fcntl(ch->results[0], F_SETFL, O_NONBLOCK) != 0 ||
+	    mkfifo(ch->ends_path, 0622) != 0)
+		return -1;
+	chmod(ch->ends_path, 0622); /* whatever the umask */
+	ch->ends_read = open(ch->ends_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ch->ends_hold = open(ch->ends_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	return ch->ends_read >= 0 && ch->ends_hold >= 0 ? 0 : -1;
 }
 
-/* Returns true if the report file is still the one start_report made. */
-static bool report_untouched(FILE *f, const char *path,
-			     const struct stat *made)
+static void close_channels(struct channels *ch)
 {
-	struct stat now, at_path;
-	return f != NULL && fstat(fileno(f), &now) == 0 && now.st_nlink == 1 &&
-	       now.st_mode == made->st_mode &&
-	       lstat(path, &at_path) == 0 && at_path.st_ino == made->st_ino &&
-	       at_path.st_dev == made->st_dev;
+	int fds[] = {ch->results[0], ch->results[1], ch->ends_read,
+		     ch->ends_hold};
+	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
-void tests_grade(const struct check *c, const char *dir, const char *own,
-		 int seconds, const struct test_list *list, struct outcome *o)
+/* Counts the tests of the list that c->name matches. */
+static size_t count_matches(const struct check *c, const struct test_list *list)
 {
-	char report[4096], cmd[8192];
-	snprintf(report, sizeof report, "%s/report", own);
-	struct stat made;
-	FILE *report_file = start_report(report, &made);
-	if (report_file == NULL) {
-		o->status = STATUS_FAILED;
-		snprintf(o->message, sizeof o->message,
-			 "grader error: cannot make %s", report);
-		return;
-	}
-	snprintf(cmd, sizeof cmd,
-		 "./run-tests -j1 --color=never --timeout %d --filter '%s'",
-		 seconds, c->name);
-	size_t matched = 0, passed = 0, skipped = 0;
+	size_t matched = 0;
 	for (size_t i = 0; i < list->count; i++)
 		matched += fnmatch(c->name, list->names[i], 0) == 0;
-	if (matched == 0 || strchr(c->name, '\'') != NULL) {
-		o->status = STATUS_FAILED;
-		snprintf(o->message, sizeof o->message,
-			 "grader error: the rubric names no test matching %s",
-			 c->name);
-		fclose(report_file);
-		return;
-	}
-	/* the group's time limit grows with its size; each test has its own */
-	int group_seconds = seconds * (int)(matched < 10 ? matched : 10);
-	struct proc_limits lim = {.seconds = group_seconds, .dir = dir,
-				  .limit_memory = true, .report = report,
-				  .sandboxed = true, .dir_read_only = true,
-				  .writable = own};
-	struct proc_result run;
-	proc_run(cmd, &lim, &run);
-	if (!report_untouched(report_file, report, &made)) {
-		o->status = STATUS_FAILED;
-		snprintf(o->message, sizeof o->message,
-			 "the test run replaced, linked or changed the "
-			 "permissions of the grader's report file");
-		fclose(report_file);
-		proc_result_free(&run);
-		return;
-	}
+	return matched;
+}
+
+/*
+ * Judges every test the row matches from the run's records and puts the
+ * row's status and message into o.
+ */
+static void judge_group(const struct check *c, const struct test_list *list,
+			const struct proc_result *run, int seconds,
+			struct outcome *o)
+{
+	unsigned char key[TOKEN_KEY_BYTES];
+	const char *results = run->channel[0] ? run->channel[0] : "";
+	const char *ends = run->channel[1] ? run->channel[1] : "";
+	bool keyed = read_key(results, key);
+	size_t matched = count_matches(c, list), passed = 0, skipped = 0;
 	o->status = STATUS_PASSED;
 	for (size_t i = 0; i < list->count; i++) {
 		if (fnmatch(c->name, list->names[i], 0) != 0)
 			continue;
 		struct test_report tr;
-		read_report(report_file, list->names[i], &tr);
+		read_report(results, ends, keyed ? key : NULL, list->names[i],
+			    &tr);
 		char msg[OUTCOME_MESSAGE_CAP / 2];
-		enum status s = judge_test(&tr, &run, group_seconds, msg,
-					   sizeof msg);
+		enum status s = judge_test(&tr, run, seconds, msg, sizeof msg);
 		passed += s == STATUS_PASSED;
 		skipped += s == STATUS_SKIPPED;
 		bool first_failure = s != STATUS_PASSED &&
@@ -377,7 +420,14 @@ void tests_grade(const struct check *c, const char *dir, const char *own,
 				 matched > 1 ? list->names[i] : "",
 				 matched > 1 ? ": " : "", msg);
 	}
-	if (o->status == STATUS_PASSED && skipped == matched)
+	if (o->status == STATUS_PASSED && skipped > 0 && !c->may_skip) {
+		/* a skip is the machine's reason on rows that declare it; on
+		 * any other row, the test's code asked for it */
+		o->status = STATUS_FAILED;
+		snprintf(o->message + strlen(o->message),
+			 sizeof o->message - strlen(o->message),
+			 " (skipped, but this row may not skip)");
+	} else if (o->status == STATUS_PASSED && skipped == matched)
 		o->status = STATUS_SKIPPED;
 	else if (o->status == STATUS_PASSED)
 		o->message[0] = '\0';
@@ -385,7 +435,45 @@ void tests_grade(const struct check *c, const char *dir, const char *own,
 		snprintf(o->message + strlen(o->message),
 			 sizeof o->message - strlen(o->message),
 			 " [%zu of %zu tests passed]", passed, matched);
-	fclose(report_file);
+}
+
+void tests_grade(const struct check *c, const char *dir, const char *own,
+		 int seconds, const struct test_list *list, struct outcome *o)
+{
+	size_t matched = count_matches(c, list);
+	if (matched == 0 || strchr(c->name, '\'') != NULL) {
+		o->status = STATUS_FAILED;
+		snprintf(o->message, sizeof o->message,
+			 "grader error: the rubric names no test matching %s",
+			 c->name);
+		return;
+	}
+	struct channels ch;
+	if (open_channels(own, &ch) != 0) {
+		o->status = STATUS_FAILED;
+		snprintf(o->message, sizeof o->message,
+			 "grader error: cannot make the report channels in %s: %s",
+			 own, strerror(errno));
+		close_channels(&ch);
+		return;
+	}
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+		 "./run-tests -j1 --color=never --timeout %d --filter '%s'",
+		 seconds, c->name);
+	/* the group's time limit grows with its size; each test has its own */
+	int group_seconds = seconds * (int)(matched < 10 ? matched : 10);
+	const char *env[] = {ch.ends_env, NULL};
+	struct proc_limits lim = {.seconds = group_seconds, .dir = dir,
+				  .limit_memory = true, .sandboxed = true,
+				  .dir_read_only = true, .own = own,
+				  .pass_fd = ch.results[1],
+				  .listen = {ch.results[0], ch.ends_read},
+				  .env = env};
+	struct proc_result run;
+	proc_run(cmd, &lim, &run);
+	judge_group(c, list, &run, group_seconds, o);
+	close_channels(&ch);
 	proc_result_free(&run);
 }
 

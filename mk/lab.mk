@@ -18,7 +18,7 @@ CRITERION_LIBS := -lcriterion
 
 # Every lab's Criterion binary is called run-tests and links the harness,
 # which reports each test's outcome to the grader.
-harness.o: $(HARNESS_DIR)/harness.c $(HARNESS_DIR)/harness.h
+harness.o: $(HARNESS_DIR)/harness.c $(HARNESS_DIR)/harness.h $(HARNESS_DIR)/token.h
 	$(CC) $(CFLAGS) -I$(HARNESS_DIR) -c -o $@ $<
 
 .PHONY: check

@@ -1,20 +1,27 @@
 /*
  * harness.c: the grader's side of a lab's test binary. See harness.h.
  *
- * The report is a text file with one record per line, written with O_APPEND
- * so that lines from the test processes and from Criterion's runner do not
- * interleave:
+ * Records, one per line, each at most PIPE_BUF bytes so that a write is
+ * never interleaved with another:
  *
- *     end SUITE/TEST                      the test body returned (worker)
- *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict (runner)
+ *   on descriptor 3, from the runner only:
+ *     key HEX                             the key of this run's tokens
+ *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict
  *     message SUITE/TEST TEXT             a failed assertion's message
+ *   in the FIFO GRADER_ENDS, from each test's process:
+ *     end SUITE/TEST TOKEN                the test body returned
  *
  * STATUS is passed, failed, crashed, timeout or skipped. ENDS is 1 if the
  * test must reach its end to pass, 0 if it is meant to die (a test declared
  * with .signal or .exit_code, which never reaches its fini). TEXT has its
  * backslashes and newlines escaped as \\ and \n, so one record is one line.
+ *
+ * Criterion starts each test's process by executing run-tests again with
+ * BXFI_MAP in its environment; that is how the constructor below tells the
+ * runner from a test's process.
  */
 #include "harness.h"
+#include "token.h"
 
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
@@ -23,23 +30,111 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
-enum { RECORD_MAX = 4096 };
+enum {
+	RECORD_MAX = 4000, /* below PIPE_BUF (4096): one atomic write */
+	REPORT_FD = 3,     /* the runner's descriptor to the grader */
+};
 
-/* Appends one line to the report; does nothing without GRADER_REPORT. */
-static void report_line(const char *line)
+static const char KEY_VARIABLE[] = "GRADER_TOKEN_KEY";
+
+/* In the runner: the descriptor to the grader, or -1. */
+static int report_fd = -1;
+/* In a test's process: the key, kept XORed with a random mask, and the
+ * path of the FIFO; key_set is false without the grader. */
+static unsigned char key_masked[TOKEN_KEY_BYTES], key_mask[TOKEN_KEY_BYTES];
+static char ends_path[1024];
+static bool key_set;
+
+/* Writes one record to fd, whole or not at all. */
+static void write_record(int fd, const char *line)
 {
-	const char *path = getenv("GRADER_REPORT");
-	if (path == NULL)
-		return;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
 	size_t len = strlen(line);
+	if (fd < 0 || len == 0)
+		return;
 	ssize_t written = write(fd, line, len);
-	(void)written; /* nothing useful to do if the report cannot be written */
-	close(fd);
+	(void)written; /* a lost record fails its test: nothing else to do */
+}
+
+static void to_hex(const unsigned char *bytes, size_t n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		hex[2 * i] = digits[bytes[i] >> 4];
+		hex[2 * i + 1] = digits[bytes[i] & 0xf];
+	}
+	hex[2 * n] = '\0';
+}
+
+static bool from_hex(const char *hex, unsigned char *bytes, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned value;
+		if (sscanf(hex + 2 * i, "%2x", &value) != 1)
+			return false;
+		bytes[i] = (unsigned char)value;
+	}
+	return true;
+}
+
+/*
+ * In the runner: takes descriptor 3 for the records, makes this run's key,
+ * tells the grader, and leaves it in the environment for the test
+ * processes it will start.
+ */
+static void start_runner(void)
+{
+	if (fcntl(REPORT_FD, F_GETFD) < 0)
+		return;
+	/* nothing of this process's may be read or traced from a test's */
+	prctl(PR_SET_DUMPABLE, 0);
+	report_fd = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 64);
+	close(REPORT_FD);
+	unsigned char key[TOKEN_KEY_BYTES];
+	if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
+		return; /* no key, no tokens: every test fails to prove its end */
+	char hex[2 * TOKEN_KEY_BYTES + 1], line[64];
+	to_hex(key, sizeof key, hex);
+	snprintf(line, sizeof line, "key %s\n", hex);
+	write_record(report_fd, line);
+	setenv(KEY_VARIABLE, hex, 1);
+	memset(key, 0, sizeof key);
+}
+
+/*
+ * In a test's process: takes the key and the FIFO's path, then wipes the
+ * key from the environment and from the memory that /proc/self/environ
+ * shows, before any test code runs.
+ */
+static void start_test_process(void)
+{
+	char *hex = getenv(KEY_VARIABLE);
+	const char *ends = getenv("GRADER_ENDS");
+	unsigned char key[TOKEN_KEY_BYTES];
+	if (hex != NULL && ends != NULL && from_hex(hex, key, sizeof key) &&
+	    getrandom(key_mask, sizeof key_mask, 0) == (ssize_t)sizeof key_mask) {
+		for (size_t i = 0; i < sizeof key; i++)
+			key_masked[i] = key[i] ^ key_mask[i];
+		snprintf(ends_path, sizeof ends_path, "%s", ends);
+		key_set = true;
+	}
+	memset(key, 0, sizeof key);
+	if (hex != NULL)
+		memset(hex, 'x', strlen(hex));
+	unsetenv(KEY_VARIABLE);
+}
+
+__attribute__((constructor)) static void harness_start(void)
+{
+	if (getenv("BXFI_MAP") == NULL)
+		start_runner();
+	else
+		start_test_process();
 }
 
 /* Copies text into out (of size cap) with \ and newlines escaped. */
@@ -62,11 +157,20 @@ static void escape_text(char *out, size_t cap, const char *text)
 void harness_test_finished(void)
 {
 	const struct criterion_test *test = criterion_current_test;
-	if (test == NULL)
+	if (test == NULL || !key_set)
 		return;
-	char line[RECORD_MAX];
-	snprintf(line, sizeof line, "end %s/%s\n", test->category, test->name);
-	report_line(line);
+	char name[1024], token[TOKEN_HEX_CAP], line[RECORD_MAX];
+	unsigned char key[TOKEN_KEY_BYTES];
+	snprintf(name, sizeof name, "%s/%s", test->category, test->name);
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = key_masked[i] ^ key_mask[i];
+	token_of(key, name, token);
+	memset(key, 0, sizeof key);
+	snprintf(line, sizeof line, "end %s %s\n", name, token);
+	int fd = open(ends_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	write_record(fd, line);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Maps Criterion's statistics for one test to the grader's status words. */
@@ -81,9 +185,10 @@ static const char *status_word(const struct criterion_test_stats *stats)
 		return "passed";
 	case CR_STATUS_SKIPPED:
 		return "skipped";
-	default:
+	case CR_STATUS_FAILED:
 		return "failed";
 	}
+	return "failed";
 }
 
 static void report_test(struct criterion_test_stats *stats)
@@ -91,7 +196,7 @@ static void report_test(struct criterion_test_stats *stats)
 	const char *suite = stats->test->category;
 	const char *name = stats->test->name;
 	char line[RECORD_MAX];
-	char text[RECORD_MAX - 256];
+	char text[RECORD_MAX - 512];
 
 	for (struct criterion_assert_stats *a = stats->asserts; a; a = a->next) {
 		if (a->passed || a->message == NULL)
@@ -99,20 +204,20 @@ static void report_test(struct criterion_test_stats *stats)
 		escape_text(text, sizeof text, a->message);
 		snprintf(line, sizeof line, "message %s/%s %s (line %u)\n",
 			 suite, name, text, a->line);
-		report_line(line);
+		write_record(report_fd, line);
 	}
 	if (stats->message != NULL) { /* e.g. the reason a test was skipped */
 		escape_text(text, sizeof text, stats->message);
 		snprintf(line, sizeof line, "message %s/%s %s\n", suite, name,
 			 text);
-		report_line(line);
+		write_record(report_fd, line);
 	}
 	const struct criterion_test_extra_data *data = stats->test->data;
 	bool meant_to_die = data != NULL &&
 			    (data->signal != 0 || data->exit_code != 0);
 	snprintf(line, sizeof line, "result %s/%s %s %d %d\n", suite, name,
 		 status_word(stats), stats->signal, !meant_to_die);
-	report_line(line);
+	write_record(report_fd, line);
 }
 
 ReportHook(POST_TEST)(struct criterion_test_stats *stats)

@@ -5,20 +5,28 @@
  *
  *     TestSuite(pagemap, .fini = harness_test_finished);
  *
- * The fini runs in the test's own process after the test body returns, and
- * records that the test reached its end. Criterion counts a test whose process
- * exits with status 0 as passed, even if it called exit(0) half way through;
- * the grader counts it as passed only if this record exists too.
+ * The grader believes two things, from two places:
  *
- * The records go to the file named by the environment variable GRADER_REPORT,
- * never to stdout or stderr, so nothing a program prints can forge a result.
- * Without GRADER_REPORT (a student running ./run-tests by hand) the harness
+ *   - Criterion's verdict on each test, written by the runner (the main
+ *     process of run-tests, which starts one process per test and runs no
+ *     test code itself) on descriptor 3, which only the runner holds: the
+ *     test processes never get it, and the runner cannot be traced or have
+ *     its descriptors opened through /proc (it makes itself non-dumpable).
+ *   - That the test body returned: Criterion counts a test whose process
+ *     exits with status 0 as passed even if it called exit(0) half way, so
+ *     the fini, which runs only after the body returns, sends the grader
+ *     "end SUITE/TEST TOKEN" through the FIFO named by GRADER_ENDS. TOKEN
+ *     is keyed with a secret the runner made and told only the grader
+ *     (token.h), which the harness removes from the environment and from
+ *     the process's memory image before any test code runs.
+ *
+ * Without the grader (a student running ./run-tests by hand) the harness
  * stays silent and Criterion's own summary is all there is.
  */
 #ifndef HARNESS_H
 #define HARNESS_H
 
-/* Criterion fini hook: records "this test reached its end". */
+/* Criterion fini hook: proves "this test reached its end". */
 void harness_test_finished(void);
 
 #endif

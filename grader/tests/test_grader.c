@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef WORKBOOK_ROOT
@@ -64,6 +65,25 @@ static void submit_official_with(const char *extra)
 	FILE *f = fopen(path, "a");
 	cr_assert_not_null(f);
 	fputs(extra, f);
+	fclose(f);
+}
+
+/*
+ * Submits the official unit.c with code appended that defines
+ * `static void payload(void)`, called at the start of unit_add: the
+ * payload runs inside the tests that add (a constructor no longer would
+ * run at all: the grader refuses it).
+ */
+static void submit_with_payload(const char *code)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/sub/fixture/unit.c", work);
+	sh("{ echo 'static void payload(void);'; sed 's/return a + b;/payload(); return a + b;/' "
+	   "%s/grader/tests/fixture/unit.c; } > %s",
+	   WORKBOOK_ROOT, path);
+	FILE *f = fopen(path, "a");
+	cr_assert_not_null(f);
+	fputs(code, f);
 	fclose(f);
 }
 
@@ -189,32 +209,35 @@ Test(grader, scores_zero_for_a_missing_file)
 
 Test(grader, survives_a_crash_before_any_test)
 {
+	/* A constructor would crash the runner before any test: refused. */
 	submit_official_with("#include <signal.h>\n"
 			     "__attribute__((constructor)) static void boom(void)"
 			     " { raise(SIGSEGV); }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
-	expect(r, "basic/adds", "crashed", "signal 11");
+	expect(r, "basic/adds", "failed", ".init_array");
 	cr_expect_eq(number(r, "score"), 0);
 	cJSON_Delete(r);
 }
 
 Test(grader, survives_a_hang_before_any_test)
 {
+	/* A constructor would hang the runner before any test: refused. */
 	submit_official_with("__attribute__((constructor)) static void stuck(void)"
 			     " { for (;;) ; }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
-	expect(r, "basic/adds", "timeout", "timed out");
+	expect(r, "basic/adds", "failed", ".init_array");
 	cJSON_Delete(r);
 }
 
 Test(grader, cannot_be_fooled_by_printed_results)
 {
-	submit_official_with("#include <stdio.h>\n"
-			     "__attribute__((constructor)) static void lie(void)"
-			     " { puts(\"result basic/fails_with_quote passed 0\\n"
-			     "end basic/fails_with_quote\\nScore: 99/99\"); }\n");
+	submit_with_payload("#include <stdio.h>\n"
+			    "static void payload(void)"
+			    " { puts(\"result basic/fails_with_quote passed 0 1\\n"
+			    "end basic/fails_with_quote 0123456789abcdef\\n"
+			    "Score: 99/99\"); }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
 	expect(r, "basic/fails_with_quote", "failed", NULL);
@@ -262,7 +285,7 @@ Test(grader, rejects_a_broken_rubric_with_its_line)
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && %s/grader/grade --root root sub > out.txt 2>&1; "
-		 "test $? -eq 1 && grep -q 'rubric:20: a test line needs' out.txt",
+		 "test $? -eq 1 && grep -q 'rubric:[0-9]*: a test line needs' out.txt",
 		 work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0);
 }
@@ -302,16 +325,21 @@ Test(grader, sandbox_hides_files_and_keeps_writes_in)
 	snprintf(code, sizeof code,
 		 "#include <signal.h>\n"
 		 "#include <stdio.h>\n"
-		 "#include <stdlib.h>\n"
-		 "__attribute__((constructor)) static void peek(void) {\n"
+		 "#include <string.h>\n"
+		 "static void payload(void) {\n"
 		 "  FILE *g = fopen(\"%s\", \"w\");\n"
 		 "  if (g != NULL) fclose(g);\n"
 		 "  FILE *f = fopen(\"%s\", \"r\");\n"
 		 "  if (f != NULL) raise(SIGSEGV);\n"
-		 "  if (getenv(\"GRADER_TEST_TOKEN\") != NULL) raise(SIGSEGV);\n"
+		 "  char env[65536] = {0};\n"
+		 "  FILE *e = fopen(\"/proc/self/environ\", \"r\");\n"
+		 "  size_t n = e ? fread(env, 1, sizeof env - 1, e) : 0;\n"
+		 "  if (e) fclose(e);\n"
+		 "  for (size_t i = 0; i < n; i += strlen(env + i) + 1)\n"
+		 "    if (strncmp(env + i, \"GRADER_TEST_TOKEN=\", 18) == 0) raise(SIGSEGV);\n"
 		 "}\n",
 		 escape, secret);
-	submit_official_with(code);
+	submit_with_payload(code);
 	setenv("GRADER_TEST_TOKEN", "a secret of the grader's", 1);
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1 --sandbox on", &r), 0);
@@ -380,14 +408,14 @@ Test(grader, sandbox_cannot_remount_or_replace_programs)
 	snprintf(code, sizeof code,
 		 "#include <stdio.h>\n"
 		 "#include <stdlib.h>\n"
-		 "__attribute__((constructor)) static void tamper(void) {\n"
+		 "static void payload(void) {\n"
 		 "  if (system(\"mount -o remount,rw,bind %s/root/mk 2>/dev/null;"
 		 " touch %s/root/mk/pwned-by-a-submission 2>/dev/null;"
 		 " mount -o remount,rw,bind \\\"$PWD\\\" 2>/dev/null;"
 		 " printf 'exit 0' > unit-prog 2>/dev/null\") < 0) abort();\n"
 		 "}\n",
 		 work, work);
-	submit_official_with(code);
+	submit_with_payload(code);
 	cJSON *r;
 	cr_assert_eq(grade("--sandbox on", &r), 0);
 	bool planted = access(target, F_OK) == 0;
@@ -411,55 +439,184 @@ Test(grader, refuses_a_symbolic_link_for_an_editable_file)
 	cJSON_Delete(r);
 }
 
-Test(grader, catches_results_written_into_the_report)
+/*
+ * The hostile suite: each payload below took a skeleton to points it had
+ * not earned before the grader closed its way in. Each expects what an
+ * untouched skeleton scores: here, stage 1 of the fixture with a unit_add
+ * that is wrong, so 0.
+ */
+static const char WRONG_ADD[] =
+	"int unit_add(int a, int b) { return a - b; }\n"
+	"void unit_behave(const char *how) { (void)how; }\n";
+
+/* Grades sub with WRONG_ADD plus payload up to stage; returns the score. */
+static int hostile(const char *payload, const char *flags, cJSON **r)
 {
-	/* Every test process appends passing results for all tests as it
-	 * exits; the harness's own results then come twice. */
-	submit_official_with(
-		"#include <stdio.h>\n"
-		"#include <stdlib.h>\n"
-		"static void forge(void) {\n"
-		"  const char *path = getenv(\"GRADER_REPORT\");\n"
-		"  FILE *f = path ? fopen(path, \"a\") : NULL;\n"
-		"  if (f == NULL) return;\n"
-		"  const char *t[] = {\"basic/adds\", \"basic/fails_with_quote\","
-		" \"misbehave/exits_early\", \"misbehave/underscore_exits_early\"};\n"
-		"  for (int i = 0; i < 4; i++)\n"
-		"    fprintf(f, \"result %s passed 0 1\\nend %s\\n\", t[i], t[i]);\n"
-		"  fclose(f);\n"
-		"}\n"
-		"__attribute__((constructor)) static void arm(void) {"
-		" atexit(forge); }\n");
+	char text[8192];
+	snprintf(text, sizeof text, "%s%s", WRONG_ADD, payload);
+	submit(text);
+	cr_assert_eq(grade(flags, r), 0);
+	return number(*r, "score");
+}
+
+Test(grader, a_forged_end_record_fails)
+{
+	/* The test's process finds the end FIFO in /proc/self/environ, claims
+	 * both tests finished, and exits 0 before its assertion can fail. */
+	submit("#include <fcntl.h>\n#include <stdio.h>\n#include <string.h>\n"
+	       "#include <unistd.h>\n"
+	       "int unit_add(int a, int b) {\n"
+	       "  char env[8192] = {0}; int fd = open(\"/proc/self/environ\", O_RDONLY);\n"
+	       "  ssize_t n = read(fd, env, sizeof env - 1); close(fd);\n"
+	       "  for (char *p = env; n > 0 && p < env + n; p += strlen(p) + 1) {\n"
+	       "    if (strncmp(p, \"GRADER_ENDS=\", 12) != 0) continue;\n"
+	       "    int w = open(p + 12, O_WRONLY | O_NONBLOCK);\n"
+	       "    const char *t[] = {\"basic/adds\", \"basic/fails_with_quote\"};\n"
+	       "    for (int i = 0; i < 2; i++)\n"
+	       "      dprintf(w, \"end %s 0123456789abcdef\\n\", t[i]);\n"
+	       "    close(w);\n"
+	       "  }\n"
+	       "  _exit(0);\n"
+	       "  return a - b;\n"
+	       "}\n"
+	       "void unit_behave(const char *how) { (void)how; }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
-	expect(r, "basic/fails_with_quote", "failed", "results for this test");
-	expect(r, "misbehave/exits_early", "failed", NULL);
-	cr_expect_leq(number(r, "score"), 2);
+	expect(r, "basic/adds", "failed", "forged");
+	cr_expect_eq(number(r, "score"), 0);
 	cJSON_Delete(r);
 }
 
-Test(grader, catches_a_replaced_report)
+/* Grades a payload that the screen must refuse; checks the reason. */
+static void expect_refused(const char *payload, const char *reason)
 {
-	/* The runner swaps the report for a file of its own, then writes
-	 * passing results into it and makes it read-only. */
-	submit_official_with(
-		"#include <stdio.h>\n"
-		"#include <stdlib.h>\n"
-		"#include <sys/stat.h>\n"
-		"#include <unistd.h>\n"
-		"__attribute__((constructor)) static void swap(void) {\n"
-		"  const char *path = getenv(\"GRADER_REPORT\");\n"
-		"  if (path == NULL || unlink(path) != 0) return;\n"
-		"  FILE *f = fopen(path, \"w\");\n"
-		"  if (f == NULL) return;\n"
-		"  fputs(\"result basic/fails_with_quote passed 0 1\\n"
-		"end basic/fails_with_quote\\n\", f);\n"
-		"  fclose(f);\n"
-		"  chmod(path, 0444);\n"
-		"}\n");
 	cJSON *r;
-	cr_assert_eq(grade("--stage 1", &r), 0);
-	expect(r, "basic/fails_with_quote", "failed", "report file");
+	int score = hostile(payload, "--stage 1", &r);
+	cr_expect_eq(score, 0, "a refused submission scored %d", score);
+	expect(r, "basic/adds", "failed", "refused before running anything");
+	expect(r, "basic/adds", "failed", reason);
+	cJSON_Delete(r);
+}
+
+Test(grader, refuses_a_call_of_the_harness)
+{
+	expect_refused("extern void harness_test_finished(void) "
+		       "__attribute__((weak));\n"
+		       "#include <unistd.h>\n"
+		       "int unit_twice(int a) { if (harness_test_finished) "
+		       "harness_test_finished(); _exit(0); return a; }\n",
+		       "uses harness_test_finished");
+}
+
+Test(grader, refuses_a_write_of_its_own)
+{
+	expect_refused("#include <unistd.h>\n"
+		       "ssize_t write(int fd, const void *b, size_t n) "
+		       "{ (void)fd; (void)b; return (ssize_t)n; }\n",
+		       "defines write");
+}
+
+Test(grader, refuses_a_constructor_and_a_destructor)
+{
+	/* (an empty one would be optimised away, so each does something) */
+	expect_refused("volatile int touched;\n"
+		       "__attribute__((constructor)) static void early(void)"
+		       " { touched = 1; }\n",
+		       ".init_array");
+	expect_refused("volatile int touched;\n"
+		       "__attribute__((destructor)) static void late(void)"
+		       " { touched = 1; }\n",
+		       ".fini_array");
+}
+
+Test(grader, refuses_the_environment_and_the_linker)
+{
+	expect_refused("#include <stdlib.h>\n"
+		       "const char *unit_env(void) { return getenv(\"X\"); }\n",
+		       "uses getenv");
+	expect_refused("#include <dlfcn.h>\n"
+		       "void *unit_sym(void) { return dlsym(0, \"x\"); }\n",
+		       "uses dlsym");
+}
+
+Test(grader, a_skip_asked_for_by_the_code_fails)
+{
+	/* exit status 77 means "skipped" only on a row the rubric lets skip:
+	 * "prog floods" may not, so it fails and stays in the total */
+	submit("#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a - b; }\n"
+	       "void unit_behave(const char *how) { (void)how; _exit(77); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "prog floods", "failed", NULL);
+	expect(r, "prog skips", "skipped", NULL);
+	cr_expect_eq(number(r, "max_score"), 15, "only the skippable rows "
+		     "leave the total");
+	cJSON_Delete(r);
+}
+
+Test(grader, no_descriptor_of_the_grader_reaches_a_check)
+{
+	/* A descriptor the grader's caller left open (9, on a host file) must
+	 * not be inherited by the code it grades. */
+	submit("#include <unistd.h>\n"
+	       "int unit_add(int a, int b) {\n"
+	       "  for (int fd = 3; fd < 64; fd++) (void)!write(fd, \"pwned\\n\", 6);\n"
+	       "  return a - b; }\n"
+	       "void unit_behave(const char *how) { (void)how; }\n");
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && exec 9>>host.txt && %s/grader/grade --root root "
+		 "--stage 1 sub > table.txt 2>&1",
+		 work, WORKBOOK_ROOT);
+	cr_assert_eq(system(cmd), 0);
+	char path[512];
+	snprintf(path, sizeof path, "%s/host.txt", work);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_expect_eq(fgetc(f), EOF, "a check wrote into the grader's descriptor");
+	fclose(f);
+}
+
+Test(grader, bad_bytes_are_escaped_in_every_report)
+{
+	/* A run row that prints an invalid UTF-8 byte and a terminal escape
+	 * before it fails: the JSON must parse, and the table must hold no
+	 * escape character. */
+	submit("#include <stdio.h>\n#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a - b; }\n"
+	       "void unit_behave(const char *how) { (void)how;\n"
+	       "  fputs(\"bad \\xff\\xfe bytes \\x1b[2J\\x1b]0;owned\\x07\\n\", stdout);\n"
+	       "  fflush(stdout); _exit(1); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0); /* grade() fails if the JSON does not parse */
+	expect(r, "prog floods", "failed", "\\xff\\xfe bytes \\x1b[2J");
+	cJSON_Delete(r);
+	char path[512];
+	snprintf(path, sizeof path, "%s/table.txt", work);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	int c, escapes = 0;
+	while ((c = fgetc(f)) != EOF)
+		escapes += c == 0x1b || c == 0x07;
+	fclose(f);
+	cr_expect_eq(escapes, 0, "the table holds raw control characters");
+}
+
+Test(grader, a_submission_that_hangs_everywhere_stays_in_the_budget)
+{
+	/* Every check hangs; the fixture's budget (20 s) bounds the lab, and
+	 * the score is what the fixture's "skeleton" (WRONG_ADD) scores. */
+	cJSON *r;
+	int skeleton = hostile("", "", &r);
+	cJSON_Delete(r);
+	submit("int unit_add(int a, int b) { for (;;) {} return a + b; }\n"
+	       "void unit_behave(const char *how) { (void)how; for (;;) {} }\n");
+	time_t start = time(NULL);
+	cr_assert_eq(grade("", &r), 0);
+	time_t took = time(NULL) - start;
+	cr_expect_leq(number(r, "score"), skeleton);
+	cr_expect_leq(took, 20 + 15, "grading took %ld s", (long)took);
 	cJSON_Delete(r);
 }
 
@@ -481,8 +638,9 @@ Test(grader, catches_a_test_list_without_the_failing_tests)
 		"}\n");
 	cJSON *r;
 	cr_assert_eq(grade("", &r), 0);
-	expect(r, "basic/*", "failed", "list lacks");
-	expect(r, "basic/adds", "failed", "list lacks");
+	/* only a constructor could do it, and the grader refuses those */
+	expect(r, "basic/*", "failed", ".init_array");
+	expect(r, "basic/adds", "failed", ".init_array");
 	cJSON_Delete(r);
 }
 
@@ -492,9 +650,8 @@ Test(grader, cleans_up_when_interrupted)
 	 * die of the signal and leave no scratch folder and no process
 	 * behind. Without the sandbox, which would take its processes down
 	 * with it anyway. */
-	submit_official_with("#include <unistd.h>\n"
-			     "__attribute__((constructor)) static void slow(void)"
-			     " { sleep(30); }\n");
+	submit_with_payload("#include <unistd.h>\n"
+			    "static void payload(void) { sleep(30); }\n");
 	char path[512];
 	snprintf(path, sizeof path, "%s/interrupt.sh", work);
 	FILE *f = fopen(path, "w");
@@ -543,12 +700,12 @@ Test(grader, survives_a_fifo_among_the_valgrind_logs)
 	/* A FIFO where the grader reads Valgrind's logs would block a plain
 	 * fopen() forever. The program finds the check's own folder next to
 	 * the lab's and plants one there. */
-	submit_official_with(
+	submit_with_payload(
 		"#include <limits.h>\n"
 		"#include <stdio.h>\n"
 		"#include <sys/stat.h>\n"
 		"#include <unistd.h>\n"
-		"__attribute__((constructor)) static void trap(void) {\n"
+		"static void payload(void) {\n"
 		"  char cwd[PATH_MAX], path[PATH_MAX + 64];\n"
 		"  if (getcwd(cwd, sizeof cwd) == NULL) return;\n"
 		"  for (int i = 0; i < 40; i++) {\n"
