@@ -34,7 +34,13 @@ if [ "${1:-}" = "--one" ]; then
   shift 2
   name=$(basename "$dir")
   submission=$dir
-  [ -d "$submission/labs" ] && submission=$submission/labs
+  # A link would let a student hand in someone else's folder (or the
+  # solutions): a linked labs/ is not followed, so nothing in it is graded.
+  if [ -L "$dir/labs" ]; then
+    echo "grade-class: $name: labs is a symbolic link: not followed" >&2
+  elif [ -d "$dir/labs" ]; then
+    submission=$dir/labs
+  fi
   rm -f "$out/$name.csv"
   status=0
   "$ROOT/grader/grade" --sandbox on --json "$out/$name.json" \
@@ -72,6 +78,10 @@ list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 for dir in "$class"/*/; do
   [ -d "$dir" ] || continue
+  if [ -L "${dir%/}" ]; then
+    echo "grade-class: skipping ${dir%/}: a symbolic link, not a student's folder" >&2
+    continue
+  fi
   case $dir in *'
 '*) echo "grade-class: skipping a folder whose name holds a newline" >&2; continue ;; esac
   printf '%s\n' "${dir%/}" >> "$list"

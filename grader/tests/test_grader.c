@@ -559,15 +559,16 @@ Test(grader, no_descriptor_of_the_grader_reaches_a_check)
 {
 	/* A descriptor the grader's caller left open (9, on a host file) must
 	 * not be inherited by the code it grades. */
+	/* (the run rows matter: Criterion closes descriptors in tests) */
 	submit("#include <unistd.h>\n"
-	       "int unit_add(int a, int b) {\n"
-	       "  for (int fd = 3; fd < 64; fd++) (void)!write(fd, \"pwned\\n\", 6);\n"
-	       "  return a - b; }\n"
-	       "void unit_behave(const char *how) { (void)how; }\n");
+	       "static void pwn(void) {\n"
+	       "  for (int fd = 3; fd < 64; fd++) (void)!write(fd, \"pwned\\n\", 6); }\n"
+	       "int unit_add(int a, int b) { pwn(); return a - b; }\n"
+	       "void unit_behave(const char *how) { (void)how; pwn(); }\n");
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && exec 9>>host.txt && %s/grader/grade --root root "
-		 "--stage 1 sub > table.txt 2>&1",
+		 "sub > table.txt 2>&1",
 		 work, WORKBOOK_ROOT);
 	cr_assert_eq(system(cmd), 0);
 	char path[512];
@@ -576,6 +577,22 @@ Test(grader, no_descriptor_of_the_grader_reaches_a_check)
 	cr_assert_not_null(f);
 	cr_expect_eq(fgetc(f), EOF, "a check wrote into the grader's descriptor");
 	fclose(f);
+}
+
+Test(grader, grade_class_follows_no_link_to_the_solutions)
+{
+	if (!sandbox_works())
+		cr_skip_test("bubblewrap cannot make a sandbox here");
+	/* A student's labs/ that links to the solutions (read by the TA's
+	 * grader as root) must earn nothing. */
+	sh("mkdir -p %s/class/eve && ln -s %s/solutions %s/class/eve/labs",
+	   work, WORKBOOK_ROOT, work);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && sh %s/tools/grade-class.sh class out --lab isolation "
+		 "> class.txt 2>&1 && grep -q '^Score: 0/' out/eve.txt",
+		 work, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0, "the linked solutions were graded");
 }
 
 Test(grader, bad_bytes_are_escaped_in_every_report)
