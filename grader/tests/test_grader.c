@@ -337,8 +337,12 @@ Test(grader, sandbox_hides_files_and_keeps_writes_in)
 		 "  if (e) fclose(e);\n"
 		 "  for (size_t i = 0; i < n; i += strlen(env + i) + 1)\n"
 		 "    if (strncmp(env + i, \"GRADER_TEST_TOKEN=\", 18) == 0) raise(SIGSEGV);\n"
+		 "  FILE *l = fopen(\"%s/usr-local-probe\", \"r\");\n"
+		 "  if (l != NULL) raise(SIGSEGV);\n"
 		 "}\n",
-		 escape, secret);
+		 escape, secret, "/usr/local");
+	/* /usr/local is hidden too: plant a file there while the test runs */
+	sh("touch /usr/local/usr-local-probe 2>/dev/null || true");
 	submit_with_payload(code);
 	setenv("GRADER_TEST_TOKEN", "a secret of the grader's", 1);
 	cJSON *r;
@@ -350,11 +354,12 @@ Test(grader, sandbox_hides_files_and_keeps_writes_in)
 		      "the submission wrote %s, outside its sandbox", escape);
 	cJSON_Delete(r);
 
-	/* The same submission, unsandboxed, does both: the test is real. */
+	/* The same submission, unsandboxed, does all of it: the test is real. */
 	cr_assert_eq(grade("--stage 1 --sandbox off", &r), 0);
 	expect(r, "basic/adds", "crashed", NULL);
 	cr_expect_eq(access(escape, F_OK), 0);
 	cJSON_Delete(r);
+	remove("/usr/local/usr-local-probe");
 }
 
 Test(grader, sandbox_on_refuses_without_bubblewrap)
