@@ -9,9 +9,10 @@
  *
  *   - Criterion's verdict on each test, written by the runner (the main
  *     process of run-tests, which starts one process per test and runs no
- *     test code itself) on descriptor 3, which only the runner holds: the
- *     test processes never get it, and the runner cannot be traced or have
- *     its descriptors opened through /proc (it makes itself non-dumpable).
+ *     test code itself) on descriptor 3 (when GRADER_RESULTS_FD says 3),
+ *     which only the runner holds: the test processes never get it, and
+ *     the runner cannot be traced or have its descriptors opened through
+ *     /proc (it makes itself non-dumpable).
  *   - That the test body returned: Criterion counts a test whose process
  *     exits with status 0 as passed even if it called exit(0) half way, so
  *     the fini, which runs only after the body returns, sends the grader
