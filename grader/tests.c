@@ -238,19 +238,11 @@ static bool next_line(const char **p, char *line, size_t cap)
  */
 static bool read_key(const char *records, unsigned char key[TOKEN_KEY_BYTES])
 {
-	char line[REPORT_LINE_CAP], hex[2 * TOKEN_KEY_BYTES + 2];
+	char line[REPORT_LINE_CAP];
 	const char *p = records;
-	if (!next_line(&p, line, sizeof line) ||
-	    sscanf(line, "key %33s", hex) != 1 ||
-	    strlen(hex) != 2 * TOKEN_KEY_BYTES)
-		return false;
-	for (int i = 0; i < TOKEN_KEY_BYTES; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return false;
-		key[i] = (unsigned char)v;
-	}
-	return true;
+	return next_line(&p, line, sizeof line) &&
+	       strncmp(line, "key ", 4) == 0 &&
+	       token_key_from_hex(line + 4, key) == 0;
 }
 
 /*

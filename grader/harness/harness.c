@@ -60,29 +60,6 @@ static void write_record(int fd, const char *line)
 	(void)written; /* a lost record fails its test: nothing else to do */
 }
 
-static void to_hex(const unsigned char *bytes, size_t n, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = digits[bytes[i] >> 4];
-		hex[2 * i + 1] = digits[bytes[i] & 0xf];
-	}
-	hex[2 * n] = '\0';
-}
-
-static bool from_hex(const char *hex, unsigned char *bytes, size_t n)
-{
-	if (strlen(hex) != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned value;
-		if (sscanf(hex + 2 * i, "%2x", &value) != 1)
-			return false;
-		bytes[i] = (unsigned char)value;
-	}
-	return true;
-}
-
 /*
  * In the runner: takes descriptor 3 for the records, makes this run's key,
  * tells the grader, and leaves it in the environment for the test
@@ -104,8 +81,8 @@ static void start_runner(void)
 	unsigned char key[TOKEN_KEY_BYTES];
 	if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
 		return; /* no key, no tokens: every test fails to prove its end */
-	char hex[2 * TOKEN_KEY_BYTES + 1], line[64];
-	to_hex(key, sizeof key, hex);
+	char hex[TOKEN_KEY_HEX_CAP], line[64];
+	token_key_to_hex(key, hex);
 	snprintf(line, sizeof line, "key %s\n", hex);
 	write_record(report_fd, line);
 	setenv(KEY_VARIABLE, hex, 1);
@@ -122,7 +99,7 @@ static void start_test_process(void)
 	char *hex = getenv(KEY_VARIABLE);
 	const char *ends = getenv("GRADER_ENDS");
 	unsigned char key[TOKEN_KEY_BYTES];
-	if (hex != NULL && ends != NULL && from_hex(hex, key, sizeof key) &&
+	if (hex != NULL && ends != NULL && token_key_from_hex(hex, key) == 0 &&
 	    getrandom(key_mask, sizeof key_mask, 0) == (ssize_t)sizeof key_mask) {
 		for (size_t i = 0; i < sizeof key; i++)
 			key_masked[i] = key[i] ^ key_mask[i];

@@ -21,7 +21,45 @@
 #include <stdint.h>
 #include <string.h>
 
-enum { TOKEN_KEY_BYTES = 16, TOKEN_HEX_CAP = 17 };
+enum {
+	TOKEN_KEY_BYTES = 16,
+	TOKEN_KEY_HEX_CAP = 2 * TOKEN_KEY_BYTES + 1,
+	TOKEN_HEX_CAP = 17,
+};
+
+static inline int token_digit_value(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
+}
+
+/* Writes key as 32 lowercase hex digits into hex. */
+static inline void token_key_to_hex(const unsigned char key[TOKEN_KEY_BYTES],
+				    char hex[TOKEN_KEY_HEX_CAP])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < TOKEN_KEY_BYTES; i++) {
+		hex[2 * i] = digits[key[i] >> 4];
+		hex[2 * i + 1] = digits[key[i] & 0xf];
+	}
+	hex[2 * TOKEN_KEY_BYTES] = '\0';
+}
+
+/* Reads a key written by token_key_to_hex; returns 0, or -1 if hex is
+ * not exactly 32 lowercase hex digits. */
+static inline int token_key_from_hex(const char *hex,
+				     unsigned char key[TOKEN_KEY_BYTES])
+{
+	for (int i = 0; i < TOKEN_KEY_BYTES; i++) {
+		int high = token_digit_value(hex[2 * i]);
+		int low = high < 0 ? -1 : token_digit_value(hex[2 * i + 1]);
+		if (low < 0)
+			return -1;
+		key[i] = (unsigned char)(16 * high + low);
+	}
+	return hex[2 * TOKEN_KEY_BYTES] == '\0' ? 0 : -1;
+}
 
 static inline uint64_t token_rotl(uint64_t x, int b)
 {
