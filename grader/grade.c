@@ -9,11 +9,13 @@
  * each lab's rubric, prints one line per check and ends with "Score: X/Y".
  * The official files (headers, tests, Makefiles, rubrics) come from the
  * grader's own copies in ROOT/grader/official/, never from the submission.
- * The submission's code is built and run in a bubblewrap sandbox when
- * bwrap works on this machine (sandbox.h); --sandbox on insists on it.
+ * The submission's code is built and run in a bubblewrap sandbox
+ * (sandbox.h). Where bwrap does not work, --sandbox auto (the default)
+ * grades only this workbook's own labs/ without it and refuses any other
+ * folder; --sandbox on refuses all; --sandbox off grades without it.
  *
  * Exit status: 0 when the grading ran (whatever the score), 2 for a usage
- * error or a sandbox that --sandbox on asked for and cannot have, 1 when
+ * error or a sandbox that is needed and does not work here, 1 when
  * the grader itself could not do its job (a broken rubric, a report it
  * could not write).
  */
@@ -23,6 +25,7 @@
 #include "sandbox.h"
 
 #include <dirent.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +57,17 @@ static void usage(FILE *out)
 		"labs/.\n");
 }
 
+/* Says what is wrong with the command line (fmt takes at most one %s,
+ * what), shows the usage and exits with status 2. */
+static void fail_usage(const char *fmt, const char *what)
+{
+	fprintf(stderr, "grade: ");
+	fprintf(stderr, fmt, what ? what : "");
+	fprintf(stderr, "\n");
+	usage(stderr);
+	exit(2);
+}
+
 /* Parses a positive number for option opt; exits with a message if bad. */
 static int parse_positive(const char *opt, const char *value)
 {
@@ -68,50 +82,51 @@ static int parse_positive(const char *opt, const char *value)
 
 static struct args parse_args(int argc, char **argv)
 {
+	enum { LAB = 256, STAGE, JSON, GRADESCOPE, CSV, NAME, LIST_FILES,
+	       TIMEOUT, SANDBOX, ROOT };
+	static const struct option options[] = {
+		{"lab", required_argument, NULL, LAB},
+		{"stage", required_argument, NULL, STAGE},
+		{"json", required_argument, NULL, JSON},
+		{"gradescope", required_argument, NULL, GRADESCOPE},
+		{"csv", required_argument, NULL, CSV},
+		{"name", required_argument, NULL, NAME},
+		{"list-files", no_argument, NULL, LIST_FILES},
+		{"timeout", required_argument, NULL, TIMEOUT},
+		{"sandbox", required_argument, NULL, SANDBOX},
+		{"root", required_argument, NULL, ROOT},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	struct args a = {.submission = "labs"};
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes_value = true;
-		if (strcmp(arg, "--lab") == 0)
-			a.lab = next;
-		else if (strcmp(arg, "--json") == 0)
-			a.json = next;
-		else if (strcmp(arg, "--gradescope") == 0)
-			a.gradescope = next;
-		else if (strcmp(arg, "--csv") == 0)
-			a.csv = next;
-		else if (strcmp(arg, "--name") == 0)
-			a.name = next;
-		else if (strcmp(arg, "--root") == 0)
-			a.root = next;
-		else if (strcmp(arg, "--stage") == 0)
-			a.stage = parse_positive(arg, next);
-		else if (strcmp(arg, "--timeout") == 0)
-			a.timeout = parse_positive(arg, next);
-		else if (strcmp(arg, "--sandbox") == 0) {
-			if (next != NULL && !sandbox_parse_mode(next, &a.sandbox)) {
-				fprintf(stderr, "grade: --sandbox takes auto, on "
-						"or off\n");
-				exit(2);
-			}
+	opterr = 0;
+	for (int c; (c = getopt_long(argc, argv, ":vh", options, NULL)) != -1;) {
+		switch (c) {
+		case LAB: a.lab = optarg; break;
+		case STAGE: a.stage = parse_positive("--stage", optarg); break;
+		case JSON: a.json = optarg; break;
+		case GRADESCOPE: a.gradescope = optarg; break;
+		case CSV: a.csv = optarg; break;
+		case NAME: a.name = optarg; break;
+		case LIST_FILES: a.list_files = true; break;
+		case TIMEOUT: a.timeout = parse_positive("--timeout", optarg); break;
+		case SANDBOX:
+			if (!sandbox_parse_mode(optarg, &a.sandbox))
+				fail_usage("--sandbox takes auto, on or off", NULL);
+			break;
+		case ROOT: a.root = optarg; break;
+		case 'v': a.verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		case ':': fail_usage("%s needs a value", argv[optind - 1]); break;
+		default: fail_usage("unknown option %s", argv[optind - 1]); break;
 		}
-		else if ((takes_value = false), strcmp(arg, "--list-files") == 0)
-			a.list_files = true;
-		else if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0)
-			a.verbose = true;
-		else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
-			usage(stdout), exit(0);
-		else if (arg[0] == '-')
-			fprintf(stderr, "grade: unknown option %s\n", arg),
-				usage(stderr), exit(2);
-		else
-			a.submission = arg;
-		if (takes_value && next == NULL) {
-			fprintf(stderr, "grade: %s needs a value\n", arg);
-			exit(2);
-		}
-		i += takes_value;
 	}
+	if (optind < argc)
+		a.submission = argv[optind++];
+	if (optind < argc)
+		fail_usage("one submission folder at a time, not also %s",
+			   argv[optind]);
 	return a;
 }
 
@@ -206,6 +221,105 @@ static void remove_tree(const char *dir)
 	proc_result_free(&res);
 }
 
+/* Makes the scratch folder (its real path into scratch) and removes it
+ * again on a signal. Returns 0, or -1 with a message. */
+static int make_scratch(char *scratch, size_t cap)
+{
+	const char *tmp = getenv("TMPDIR");
+	char made[PATH_CAP];
+	snprintf(made, sizeof made, "%s/grade.XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(made) == NULL) {
+		perror("grade: cannot make a scratch folder");
+		return -1;
+	}
+	if (realpath(made, scratch_path) == NULL)
+		snprintf(scratch_path, sizeof scratch_path, "%s", made);
+	snprintf(scratch, cap, "%s", scratch_path);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	return 0;
+}
+
+/* True if the submission is this workbook's own labs/ folder: the code of
+ * whoever runs the grader, not someone else's. */
+static bool is_own_labs(const char *submission, const char *root)
+{
+	char labs[PATH_CAP], real_labs[PATH_MAX], real_sub[PATH_MAX];
+	snprintf(labs, sizeof labs, "%s/labs", root);
+	return realpath(labs, real_labs) != NULL &&
+	       realpath(submission, real_sub) != NULL &&
+	       strcmp(real_labs, real_sub) == 0;
+}
+
+/*
+ * Starts the sandbox that --sandbox asks for into *sb (NULL: none) and
+ * describes it into what. Without a working sandbox, `auto` grades only
+ * the workbook's own labs/ (a student grading their own code on a machine
+ * without user namespaces) and refuses anyone else's code, which would run
+ * unconfined. Returns 0, or 2 with a message when it refuses.
+ */
+static int open_sandbox(const struct args *a, const char *root,
+			const char *scratch, struct sandbox **sb, char *what,
+			size_t cap)
+{
+	char why[512] = "--sandbox off";
+	*sb = a->sandbox == SANDBOX_OFF ? NULL
+					: sandbox_start(root, scratch, why, sizeof why);
+	if (*sb != NULL) {
+		snprintf(what, cap, "bubblewrap");
+		return 0;
+	}
+	if (a->sandbox == SANDBOX_ON ||
+	    (a->sandbox == SANDBOX_AUTO && !is_own_labs(a->submission, root))) {
+		fprintf(stderr,
+			"grade: the sandbox does not work here: %s\n"
+			"grade: refusing to run %s's code unconfined; "
+			"pass --sandbox off to grade code you trust without it\n",
+			why, a->submission);
+		return 2;
+	}
+	snprintf(what, cap, "off (%s)%s", why,
+		 geteuid() == 0 ? "; the submission's code runs as root, "
+				  "unconfined"
+				: "");
+	return 0;
+}
+
+/* Grades every lab into results, printing each lab's table; returns the
+ * total score into *score and *max, and 1 if a rubric was broken. */
+static int grade_labs(const struct args *a, const struct grade_options *opt,
+		      char **labs, size_t n, struct lab_result *results,
+		      int *score, int *max)
+{
+	int rc = 0;
+	*score = *max = 0;
+	for (size_t i = 0; i < n; i++) {
+		fflush(stdout);
+		lab_grade(labs[i], opt, &results[i]);
+		report_table(stdout, &results[i], a->verbose);
+		*score += results[i].score;
+		*max += results[i].max_score;
+		rc |= !results[i].rubric_ok;
+	}
+	return rc;
+}
+
+/* Writes the report files asked for; returns 1 if one could not be. */
+static int write_reports(const struct args *a, const struct lab_result *results,
+			 size_t n, const char *sandbox)
+{
+	int rc = 0;
+	if (a->json && report_json(a->json, results, n, sandbox) != 0)
+		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
+	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
+		fprintf(stderr, "grade: cannot write %s\n", a->gradescope), rc = 1;
+	const char *name = a->name ? a->name : a->submission;
+	if (a->csv && report_csv(a->csv, name, results, n, sandbox) != 0)
+		fprintf(stderr, "grade: cannot write %s\n", a->csv), rc = 1;
+	return rc;
+}
+
 static int grade_all(const struct args *a, const char *root, char **labs,
 		     size_t n)
 {
@@ -214,63 +328,32 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		fprintf(stderr, "grade: no submission folder %s\n", a->submission);
 		return 2;
 	}
-	const char *tmp = getenv("TMPDIR");
-	char scratch[PATH_CAP];
-	snprintf(scratch, sizeof scratch, "%s/grade.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(scratch) == NULL) {
-		perror("grade: cannot make a scratch folder");
+	char scratch[PATH_MAX], sandbox[600];
+	if (make_scratch(scratch, sizeof scratch) != 0)
 		return 1;
-	}
-	snprintf(scratch_path, sizeof scratch_path, "%s", scratch);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	char real_scratch[PATH_MAX], why[512], sandbox[600];
-	if (realpath(scratch, real_scratch) == NULL)
-		snprintf(real_scratch, sizeof real_scratch, "%s", scratch);
-	if (sandbox_start(a->sandbox, root, real_scratch, why, sizeof why)) {
-		snprintf(sandbox, sizeof sandbox, "bubblewrap");
-	} else if (a->sandbox == SANDBOX_ON) {
-		fprintf(stderr, "grade: --sandbox on, but the sandbox does not "
-				"work here: %s\n", why);
+	struct sandbox *sb;
+	int rc = open_sandbox(a, root, scratch, &sb, sandbox, sizeof sandbox);
+	if (rc != 0) {
 		remove_tree(scratch);
-		return 2;
-	} else {
-		snprintf(sandbox, sizeof sandbox, "off (%s)%s", why,
-			 geteuid() == 0 ? "; the submission's code runs as "
-					  "root, unconfined"
-					: "");
+		return rc;
 	}
-	struct grade_options opt = {.root = root, .submission = a->submission,
-				    .scratch = real_scratch, .stage = a->stage,
-				    .timeout = a->timeout};
-	static struct lab_result results[MAX_LABS];
-	int score = 0, max = 0, rc = 0;
 	printf("Grading %s%s\n", a->submission,
 	       a->stage ? " (up to the stage asked for)" : "");
-	printf("Sandbox: %s\n", strcmp(sandbox, "bubblewrap") == 0
-					 ? "bubblewrap (no network; sees only "
-					   "the lab and the system's programs)"
-					 : sandbox);
-	for (size_t i = 0; i < n; i++) {
-		fflush(stdout);
-		lab_grade(labs[i], &opt, &results[i]);
-		report_table(stdout, &results[i], a->verbose);
-		score += results[i].score;
-		max += results[i].max_score;
-		rc |= !results[i].rubric_ok;
-	}
-	if (a->json && report_json(a->json, results, n, sandbox) != 0)
-		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
-	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
-		fprintf(stderr, "grade: cannot write %s\n", a->gradescope), rc = 1;
-	if (a->csv &&
-	    report_csv(a->csv, a->name ? a->name : a->submission, results, n,
-		       sandbox) != 0)
-		fprintf(stderr, "grade: cannot write %s\n", a->csv), rc = 1;
+	printf("Sandbox: %s\n", sb != NULL ? "bubblewrap (no network; sees only "
+					     "the lab and the system's programs)"
+					   : sandbox);
+	printf("Caps: %s\n", sandbox_caps(sb));
+	struct grade_options opt = {.root = root, .submission = a->submission,
+				    .scratch = scratch, .sandbox = sb,
+				    .stage = a->stage, .timeout = a->timeout};
+	static struct lab_result results[MAX_LABS];
+	int score, max;
+	rc = grade_labs(a, &opt, labs, n, results, &score, &max);
+	rc |= write_reports(a, results, n, sandbox);
 	printf("\nScore: %d/%d\n", score, max);
 	for (size_t i = 0; i < n; i++)
 		lab_result_free(&results[i]);
+	sandbox_stop(sb);
 	remove_tree(scratch);
 	return rc;
 }

@@ -13,25 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { OUTCOME_MESSAGE_CAP = 2048, OUTCOME_RERUN_CAP = 1024 };
-
-enum status {
-	STATUS_PASSED,
-	STATUS_FAILED,
-	STATUS_CRASHED,
-	STATUS_TIMEOUT,
-	STATUS_SKIPPED,
-};
-
-struct outcome {
-	const struct check *check;
-	enum status status;
-	int score;     /* points earned */
-	int max_score; /* points available: 0 when skipped */
-	char message[OUTCOME_MESSAGE_CAP];
-	char rerun[OUTCOME_RERUN_CAP]; /* the command that reruns the check */
-};
-
 struct lab_result {
 	char name[64];
 	struct rubric rubric;
@@ -48,6 +29,7 @@ struct grade_options {
 	const char *root;       /* the workbook: mk/, grader/official/ */
 	const char *submission; /* a folder shaped like labs/ */
 	const char *scratch;    /* an empty folder of the grader's own */
+	const struct sandbox *sandbox; /* NULL: the code runs unconfined */
 	int stage;              /* grade stages 1..stage; 0 for all */
 	int timeout;            /* seconds per check; 0 for the rubric's */
 };
@@ -57,11 +39,5 @@ void lab_grade(const char *lab, const struct grade_options *opt,
 	       struct lab_result *res);
 
 void lab_result_free(struct lab_result *res);
-
-const char *status_name(enum status s);
-
-/* Makes text (of size cap) valid UTF-8 with control characters other than
- * newline escaped as \\xNN: safe for a terminal and for JSON. */
-void lab_clean_text(char *text, size_t cap);
 
 #endif

@@ -35,10 +35,7 @@ enum {
 static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
 
 enum {
-	WRAPPER_WORDS_CAP = 128,
-	PROC_ENV_CAP = 8,
-	PASS_FD = 3,
-	FIRST_FREE_FD = 10, /* above 3 and whatever stdio uses */
+	FIRST_FREE_FD = 100, /* above 3 and whatever stdio uses */
 	ORPHAN_ROUNDS = 10, /* orphans may fork: look again, this often */
 };
 static volatile pid_t running; /* the child proc_run waits for, or 0 */
@@ -110,13 +107,6 @@ void proc_start(void)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
-static char *const *wrapper; /* see proc_set_wrapper() */
-
-void proc_set_wrapper(char *const *words)
-{
-	wrapper = words;
-}
-
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -143,59 +133,48 @@ static void set_limit(int resource, rlim_t value)
 	setrlimit(resource, &rl);
 }
 
-/* In the child: execs the wrapper, which runs command as lim says. */
-static void exec_wrapped(const char *command, const struct proc_limits *lim)
+/*
+ * In the child: moves the descriptors lim->pass gives to the numbers they
+ * are given as, and closes every other descriptor above 2: one left open
+ * would reach a file outside the sandbox.
+ */
+static void pass_descriptors(const struct proc_limits *lim)
 {
-	char *argv[WRAPPER_WORDS_CAP + 24 + 3 * PROC_ENV_CAP];
-	size_t n = 0;
-	for (; wrapper[n] != NULL && n < WRAPPER_WORDS_CAP; n++)
-		argv[n] = wrapper[n];
-	if (lim->dir != NULL) {
-		argv[n++] = lim->dir_read_only ? "--ro-bind" : "--bind";
-		argv[n++] = (char *)lim->dir;
-		argv[n++] = (char *)lim->dir;
+	int moved[PROC_PASS_MAX], highest = STDERR_FILENO;
+	/* out of the way of the target numbers first */
+	for (int i = 0; i < PROC_PASS_MAX; i++)
+		moved[i] = lim->pass[i].fd > 0 && lim->pass[i].as > STDERR_FILENO
+				   ? fcntl(lim->pass[i].fd, F_DUPFD, FIRST_FREE_FD)
+				   : -1;
+	for (int i = 0; i < PROC_PASS_MAX; i++) {
+		if (moved[i] < 0)
+			continue;
+		dup2(moved[i], lim->pass[i].as);
+		if (lim->pass[i].as > highest)
+			highest = lim->pass[i].as;
 	}
-	if (lim->writable != NULL) {
-		argv[n++] = "--bind";
-		argv[n++] = (char *)lim->writable;
-		argv[n++] = (char *)lim->writable;
+	for (int fd = STDERR_FILENO + 1; fd < highest; fd++) {
+		bool passed = false;
+		for (int i = 0; i < PROC_PASS_MAX; i++)
+			passed = passed || (moved[i] >= 0 && lim->pass[i].as == fd);
+		if (!passed)
+			close(fd);
 	}
-	if (lim->own != NULL) {
-		argv[n++] = "--ro-bind";
-		argv[n++] = (char *)lim->own;
-		argv[n++] = (char *)lim->own;
-	}
-	/* NAME=VALUE words become --setenv NAME VALUE (cut at the '=') */
-	static char names[PROC_ENV_CAP][128];
-	for (size_t i = 0; lim->env != NULL && lim->env[i] != NULL &&
-			   i < PROC_ENV_CAP; i++) {
-		size_t len = strcspn(lim->env[i], "=");
-		snprintf(names[i], sizeof names[i], "%.*s", (int)len,
-			 lim->env[i]);
-		argv[n++] = "--setenv";
-		argv[n++] = names[i];
-		argv[n++] = (char *)lim->env[i] + len + (lim->env[i][len] == '=');
-	}
-	if (lim->dir != NULL) {
-		argv[n++] = "--chdir";
-		argv[n++] = (char *)lim->dir;
-	}
-	argv[n++] = "/bin/sh";
-	argv[n++] = "-c";
-	argv[n++] = (char *)command;
-	argv[n] = NULL;
-	execvp(argv[0], argv);
-	_exit(EXIT_NOT_FOUND);
+	close_range((unsigned)highest + 1, ~0U, 0);
 }
 
 /* In the child: environment, directory, output, limits; then exec. */
-static void child_exec(const char *command, const struct proc_limits *lim,
+static void child_exec(char *const argv[], const struct proc_limits *lim,
 		       int out_fd)
 {
 	/* A session of its own: its own process group, and no controlling
 	 * terminal, so it cannot type into the terminal of whoever runs the
 	 * grader (TIOCSTI). */
 	setsid();
+	/* into the submission's control group, before anything of it runs */
+	for (int i = 0; i < PROC_JOIN_MAX; i++)
+		if (lim->join[i] > 0 && write(lim->join[i], "0", 1) != 1)
+			_exit(EXIT_NOT_FOUND);
 	/* a grader run inside a Criterion test must not make its own children
 	 * think they are Criterion's workers, nor inherit the flags of a make
 	 * that runs the grader */
@@ -203,28 +182,20 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
-	for (size_t i = 0; lim->env != NULL && lim->env[i] != NULL &&
-			   i < PROC_ENV_CAP; i++)
+	for (size_t i = 0; lim->env != NULL && lim->env[i] != NULL; i++)
 		putenv((char *)lim->env[i]);
 	signal(SIGPIPE, SIG_DFL);
 	int devnull = open("/dev/null", O_RDONLY);
 	if (devnull >= 0)
 		dup2(devnull, STDIN_FILENO);
-	/* out_fd and pass_fd out of the way of 1, 2 and 3 first */
 	int out = fcntl(out_fd, F_DUPFD, FIRST_FREE_FD);
-	int pass = lim->pass_fd > 0 ? fcntl(lim->pass_fd, F_DUPFD, FIRST_FREE_FD)
-				    : -1;
 	dup2(out, STDOUT_FILENO);
 	dup2(out, STDERR_FILENO);
-	if (pass >= 0)
-		dup2(pass, PASS_FD);
-	/* nothing else of the grader's goes with the command: a descriptor
-	 * left open would reach a file outside the sandbox */
-	close_range(pass >= 0 ? PASS_FD + 1 : PASS_FD, ~0U, 0);
+	pass_descriptors(lim);
 	if (lim->dir != NULL && chdir(lim->dir) != 0) {
 		fprintf(stderr, "grader: cannot enter %s: %s\n", lim->dir,
 			strerror(errno));
-		_exit(127);
+		_exit(EXIT_NOT_FOUND);
 	}
 	/* limits last: nothing may allocate after them (a sanitizer build of
 	 * the grader could not) */
@@ -233,10 +204,10 @@ static void child_exec(const char *command, const struct proc_limits *lim,
 	set_limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
 	if (lim->limit_memory)
 		set_limit(RLIMIT_AS, ADDRESS_SPACE_CAP);
-	if (lim->sandboxed && wrapper != NULL)
-		exec_wrapped(command, lim);
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-	_exit(127);
+	if (lim->descriptors > 0)
+		set_limit(RLIMIT_NOFILE, (rlim_t)lim->descriptors);
+	execvp(argv[0], argv);
+	_exit(EXIT_NOT_FOUND);
 }
 
 /* Appends what is readable on fd to res; returns false at end of file. */
@@ -332,6 +303,13 @@ static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
 int proc_run(const char *command, const struct proc_limits *lim,
 	     struct proc_result *res)
 {
+	char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
+	return proc_run_argv(argv, lim, res);
+}
+
+int proc_run_argv(char *const argv[], const struct proc_limits *lim,
+		  struct proc_result *res)
+{
 	*res = (struct proc_result){.output = calloc(1, PROC_OUTPUT_KEEP + 1)};
 	bool ok = res->output != NULL;
 	for (int i = 0; i < PROC_CHANNELS; i++)
@@ -355,7 +333,7 @@ int proc_run(const char *command, const struct proc_limits *lim,
 	if (pid == 0) {
 		close(fds[0]);
 		int out = fds[1];
-		child_exec(command, lim, out);
+		child_exec(argv, lim, out);
 	}
 	close(fds[1]);
 	res->started = true;

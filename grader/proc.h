@@ -12,23 +12,31 @@
 
 enum {
 	PROC_CHANNELS = 2,                    /* extra descriptors read */
+	PROC_PASS_MAX = 4,                    /* descriptors passed on */
+	PROC_JOIN_MAX = 2,                    /* control groups joined */
 	PROC_CHANNEL_KEEP = 1024 * 1024,      /* bytes kept of each */
 	PROC_OUTPUT_KEEP = 64 * 1024,        /* bytes of output kept */
 	PROC_OUTPUT_FLOOD = 16 * 1024 * 1024, /* bytes that count as a flood */
 };
 
+/* A descriptor of the grader's given to the command as another number. */
+struct proc_pass {
+	int fd; /* the grader's descriptor; 0 for none */
+	int as; /* the number the command sees it as (above 2) */
+};
+
 struct proc_limits {
 	int seconds;          /* wall-clock limit; the process group is killed */
 	bool limit_memory;    /* cap the address space (off under Valgrind) */
+	int descriptors;      /* if > 0: RLIMIT_NOFILE, soft and hard */
 	const char *dir;      /* working directory */
-	bool sandboxed;       /* run it in the wrapper, if one is set */
-	bool dir_read_only;   /* in the wrapper: dir cannot be written */
-	const char *writable; /* in the wrapper: a folder it may write, or NULL */
-	const char *own;      /* in the wrapper: a folder it may read, or NULL */
-	int pass_fd;          /* if > 0: given to the command as descriptor 3 */
+	struct proc_pass pass[PROC_PASS_MAX]; /* every other descriptor of the
+					       * grader is closed */
 	int listen[PROC_CHANNELS]; /* if > 0: read while it runs, into
 				    * proc_result.channel (non-blocking) */
 	const char *const *env; /* NAME=VALUE words for the command, or NULL */
+	int join[PROC_JOIN_MAX]; /* if > 0: a cgroup.procs the command joins
+				  * before it starts (cgroup.h) */
 };
 
 struct proc_result {
@@ -55,6 +63,10 @@ struct proc_result {
 int proc_run(const char *command, const struct proc_limits *lim,
 	     struct proc_result *res);
 
+/* The same for a program and its arguments (argv[0] is looked up in PATH). */
+int proc_run_argv(char *const argv[], const struct proc_limits *lim,
+		  struct proc_result *res);
+
 void proc_result_free(struct proc_result *res);
 
 /*
@@ -79,16 +91,6 @@ void proc_start(void);
  * every orphan of it. Safe to call from a signal handler.
  */
 void proc_kill_running(void);
-
-/*
- * From now on, runs the commands whose limits say sandboxed as
- *     wrapper... --bind DIR DIR [--bind W W] [--ro-bind O O]
- *                [--setenv NAME VALUE]... --chdir DIR /bin/sh -c command
- * instead (DIR, W, O and the variables from the limits; --ro-bind for a
- * read-only DIR); NULL runs them directly again. The wrapper's words
- * must stay valid while it is set. (sandbox.c sets bubblewrap's.)
- */
-void proc_set_wrapper(char *const *wrapper);
 
 /* Returns true if the command ran, exited and exited with status 0. */
 bool proc_succeeded(const struct proc_result *res);

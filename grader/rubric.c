@@ -5,12 +5,11 @@
  *     editable FILE
  *     timeout SECONDS
  *     stage N | TITLE
- *     test STAGE | POINTS | SUITE/TEST | SECTION
- *     run STAGE | POINTS | NAME | SECTION | COMMAND
- *     valgrind STAGE | POINTS | NAME | SECTION | [OPTIONS --] COMMAND
+ *     KIND STAGE | POINTS | NAME | SECTION [| COMMAND]
  *     skippable NAME
  *     budget SECONDS
  *
+ * KIND is the keyword of a check kind (check.h: test, run, valgrind).
  * `skippable NAME` lets the check above it named NAME be skipped (it
  * leaves the total) when the machine lacks what it needs; a skip on any
  * other row fails it, since the student's code may have asked for it.
@@ -77,16 +76,18 @@ static void set_error(char *err, size_t cap, const char *path, int line,
 	snprintf(err, cap, "%s:%d: %s", path, line, what);
 }
 
-/* Fills check c from the fields after the keyword. Returns NULL or an error. */
-static const char *parse_check(struct check *c, enum check_kind kind,
+/* Fills check c, of kind k, from the fields after the keyword. Returns
+ * NULL or an error. */
+static const char *parse_check(struct check *c, const struct check_kind *k,
 			       char **f, int n)
 {
-	int want = kind == CHECK_TEST ? 4 : 5;
-	if (n != want)
-		return kind == CHECK_TEST
-			       ? "a test line needs STAGE | POINTS | GLOB | SECTION"
-			       : "needs STAGE | POINTS | NAME | SECTION | COMMAND";
-	*c = (struct check){.kind = kind};
+	static char usage[256];
+	*c = (struct check){.kind = k};
+	if (n != (k->has_command ? 5 : 4)) {
+		snprintf(usage, sizeof usage, "a %s line needs %s", k->keyword,
+			 k->fields);
+		return usage;
+	}
 	c->stage = parse_count(f[0]);
 	c->points = parse_count(f[1]);
 	if (c->stage < 1 || c->stage > RUBRIC_MAX_STAGES)
@@ -95,16 +96,7 @@ static const char *parse_check(struct check *c, enum check_kind kind,
 		return "the points must be a whole number";
 	c->name = strdup(f[2]);
 	c->section = strdup(f[3]);
-	if (kind == CHECK_TEST)
-		return NULL;
-	char *cmd = f[4];
-	char *dashes = strstr(cmd, " -- ");
-	if (kind == CHECK_VALGRIND && dashes != NULL && cmd[0] == '-') {
-		*dashes = '\0';
-		c->vg_opts = strdup(trim(cmd));
-		cmd = dashes + 4;
-	}
-	c->command = strdup(trim(cmd));
+	c->command = k->has_command ? strdup(f[4]) : NULL;
 	return NULL;
 }
 
@@ -145,16 +137,14 @@ static const char *parse_line(struct rubric *r, char *line)
 		r->stage_titles[s] = strdup(fields[1]);
 		r->nstages = s;
 	} else {
-		enum check_kind kind;
-		if (strcmp(line, "test") == 0)
-			kind = CHECK_TEST;
-		else if (strcmp(line, "run") == 0)
-			kind = CHECK_RUN;
-		else if (strcmp(line, "valgrind") == 0)
-			kind = CHECK_VALGRIND;
-		else
-			return "unknown keyword (editable, timeout, budget, stage, test, run, "
-			       "valgrind, skippable)";
+		static char unknown[300];
+		const struct check_kind *kind = check_kind_find(line);
+		snprintf(unknown, sizeof unknown,
+			 "unknown keyword (editable, timeout, budget, stage, "
+			 "skippable, %s)",
+			 check_keywords());
+		if (kind == NULL)
+			return unknown;
 		if (r->nchecks == RUBRIC_MAX_CHECKS)
 			return "too many checks";
 		struct check *c = &r->checks[r->nchecks];
@@ -210,7 +200,6 @@ void rubric_free(struct rubric *r)
 	for (size_t i = 0; i < r->nchecks; i++) {
 		free(r->checks[i].name);
 		free(r->checks[i].section);
-		free(r->checks[i].vg_opts);
 		free(r->checks[i].command);
 	}
 	*r = (struct rubric){0};

@@ -5,29 +5,12 @@
 #ifndef RUBRIC_H
 #define RUBRIC_H
 
+#include "check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
 enum { RUBRIC_MAX_FILES = 16, RUBRIC_MAX_STAGES = 16, RUBRIC_MAX_CHECKS = 128 };
-
-enum check_kind {
-	CHECK_TEST,     /* Criterion tests matching a glob */
-	CHECK_RUN,      /* a command that must exit 0 */
-	CHECK_VALGRIND, /* a command that must be memcheck-clean */
-};
-
-struct check {
-	enum check_kind kind;
-	int stage;      /* the stage the check belongs to, 1.. */
-	int points;     /* what passing earns */
-	char *name;     /* test glob (SUITE/TEST) or a short name */
-	char *section;  /* chapter file and anchor to reread */
-	char *vg_opts;  /* valgrind only: extra options, or NULL */
-	char *command;  /* run and valgrind only: the shell command */
-	bool may_skip;  /* a `skippable` line names it: the machine may
-			 * lack what it needs (a test skips itself, a run
-			 * exits 77) */
-};
 
 struct rubric {
 	char *files[RUBRIC_MAX_FILES]; /* student-editable paths in the lab */

@@ -18,6 +18,7 @@
 #include "screen.h"
 
 #include "proc.h"
+#include "sandbox.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -170,8 +171,8 @@ static bool section_ok(const char *line, const char *file, char *why,
 }
 
 /* Screens one object, dir/object. Returns 0, or -1 with why. */
-static int screen_one(const char *dir, const char *object, char *why,
-		      size_t cap)
+static int screen_one(const struct sandbox *sb, const char *dir,
+		      const char *object, char *why, size_t cap)
 {
 	char cmd[2 * PATH_CAP], quoted[PATH_CAP];
 	proc_quote(object, quoted, sizeof quoted);
@@ -179,10 +180,10 @@ static int screen_one(const char *dir, const char *object, char *why,
 		 "LC_ALL=C nm -P %s && echo '%%sections' && LC_ALL=C readelf -SW %s",
 		 quoted, quoted);
 	struct proc_limits lim = {.seconds = SCREEN_SECONDS, .dir = dir,
-				  .limit_memory = true, .sandboxed = true,
-				  .dir_read_only = true};
+				  .limit_memory = true};
+	struct sandbox_binds binds = {0};
 	struct proc_result res;
-	proc_run(cmd, &lim, &res);
+	sandbox_run(sb, cmd, &lim, &binds, &res);
 	int rc = 0;
 	if (!proc_succeeded(&res) || res.output_total > res.output_len) {
 		snprintf(why, cap, "%s could not be screened (nm or readelf "
@@ -207,7 +208,8 @@ static int screen_one(const char *dir, const char *object, char *why,
 	return rc;
 }
 
-int screen_objects(const char *dir, const struct rubric *r, char *why,
+int screen_objects(const struct sandbox *sb, const char *dir,
+		   const struct rubric *r, char *why,
 		   size_t cap)
 {
 	load_reserved();
@@ -227,7 +229,7 @@ int screen_objects(const char *dir, const struct rubric *r, char *why,
 			if (lstat(path, &st) != 0)
 				continue;
 			found++;
-			if (screen_one(dir, object, why, cap) != 0)
+			if (screen_one(sb, dir, object, why, cap) != 0)
 				return -1;
 		}
 		if (found == 0) {

@@ -14,13 +14,15 @@
 
 #include <stddef.h>
 
+struct sandbox;
+
 /*
  * Screens dir/STEM.o and dir/STEM.pic.o for every editable STEM.c of the
  * rubric (nm and readelf run in the sandbox, as the build did). Returns 0
  * if they are clean, or -1 with a message naming the file and the symbol
  * or section in why.
  */
-int screen_objects(const char *dir, const struct rubric *r, char *why,
-		   size_t cap);
+int screen_objects(const struct sandbox *sb, const char *dir,
+		   const struct rubric *r, char *why, size_t cap);
 
 #endif

@@ -18,6 +18,15 @@ rm -rf "$out"
 mkdir -p "$out"
 failed=0
 
+# The grader refuses to run code other than labs/ unconfined; where
+# bubblewrap cannot work here, these tests grade our own trees without it.
+sandbox=
+if ! bwrap --unshare-all --unshare-user --disable-userns --cap-drop ALL \
+    --ro-bind / / true > /dev/null 2>&1; then
+  echo "note: bubblewrap cannot make a sandbox here; grading our own trees with --sandbox off"
+  sandbox="--sandbox off"
+fi
+
 fail() {
   echo "FAIL: $*" >&2
   failed=1
@@ -29,7 +38,7 @@ score_of() {  # prints "X Y" from the last "Score: X/Y" line of a table
 
 if [ -d solutions ]; then
   echo "== 1. grading solutions/ (full marks required)"
-  grader/grade --json "$out/solutions.json" solutions | tee "$out/solutions.txt"
+  grader/grade $sandbox --json "$out/solutions.json" solutions | tee "$out/solutions.txt"
   set -- $(score_of "$out/solutions.txt")
   if [ "$#" -ne 2 ] || [ "$2" -eq 0 ] || [ "$1" -ne "$2" ]; then
     fail "solutions/ did not get full marks"
@@ -41,7 +50,7 @@ if [ -d solutions ]; then
     name=$(basename "$lab")
     tools/skelgen "solutions/$name" "$out/skeleton/$name"
   done
-  grader/grade --json "$out/skeleton.json" "$out/skeleton" > "$out/skeleton.txt" \
+  grader/grade $sandbox --json "$out/skeleton.json" "$out/skeleton" > "$out/skeleton.txt" \
     || fail "the grader failed on the skeletons (see $out/skeleton.txt)"
   tail -n 1 "$out/skeleton.txt"
   set -- $(score_of "$out/skeleton.txt")

@@ -93,13 +93,29 @@ static void cleanup(void)
 }
 
 /* Runs the grader; returns its exit status and parses its JSON report. */
+static bool sandbox_works(void);
+
+/* Flags for grading the tests' own fixtures: --sandbox off where bubblewrap
+ * cannot work (the grader refuses other code unconfined). */
+static const char *trusted(void)
+{
+	return sandbox_works() ? "" : " --sandbox off";
+}
+
+/*
+ * Grades the submission sub with the fixture's root and these flags; reads
+ * the JSON report into *report and returns the grader's exit status. On a
+ * machine where bubblewrap cannot work, the tests grade their own trusted
+ * fixtures with --sandbox off (the grader refuses other code unconfined).
+ */
 static int grade(const char *flags, cJSON **report)
 {
 	char cmd[CMD_CAP];
+	bool unconfined = strstr(flags, "--sandbox") == NULL && !sandbox_works();
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && %s/grader/grade --root root --json report.json %s sub "
+		 "cd %s && %s/grader/grade --root root --json report.json %s%s sub "
 		 "> table.txt 2>&1",
-		 work, WORKBOOK_ROOT, flags);
+		 work, WORKBOOK_ROOT, flags, unconfined ? " --sandbox off" : "");
 	int status = system(cmd);
 	char path[512];
 	snprintf(path, sizeof path, "%s/report.json", work);
@@ -171,10 +187,11 @@ Test(grader, tells_every_outcome_apart)
 	expect(r, "prog floods", "failed", "more than 16 MiB");
 	expect(r, "prog skips", "skipped", "cannot do that");
 	expect(r, "prog leaks", "failed", "definitely lost");
-	expect(r, "prog is clean", "passed", NULL);
-	/* skipped checks leave the total: 17 points minus the two skipped */
-	cr_expect_eq(number(r, "score"), 4);
-	cr_expect_eq(number(r, "max_score"), 15);
+	expect(r, "prog is clean", "passed", "unit-prog did=add");
+	expect(r, "prog adds", "passed", "unit-prog did=add");
+	/* skipped checks leave the total: 18 points minus the two skipped */
+	cr_expect_eq(number(r, "score"), 5);
+	cr_expect_eq(number(r, "max_score"), 16);
 	cJSON_Delete(r);
 }
 
@@ -260,9 +277,9 @@ Test(grader, writes_a_gradescope_report)
 	submit_official_with("");
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && %s/grader/grade --root root --stage 1 "
+		 "cd %s && %s/grader/grade --root root%s --stage 1 "
 		 "--gradescope gs.json sub > /dev/null",
-		 work, WORKBOOK_ROOT);
+		 work, WORKBOOK_ROOT, trusted());
 	cr_assert_eq(system(cmd), 0);
 	char path[512], text[1 << 16];
 	snprintf(path, sizeof path, "%s/gs.json", work);
@@ -284,9 +301,9 @@ Test(grader, rejects_a_broken_rubric_with_its_line)
 	   work);
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && %s/grader/grade --root root sub > out.txt 2>&1; "
+		 "cd %s && %s/grader/grade --root root%s sub > out.txt 2>&1; "
 		 "test $? -eq 1 && grep -q 'rubric:[0-9]*: a test line needs' out.txt",
-		 work, WORKBOOK_ROOT);
+		 work, WORKBOOK_ROOT, trusted());
 	cr_expect_eq(system(cmd), 0);
 }
 
@@ -374,15 +391,31 @@ Test(grader, sandbox_on_refuses_without_bubblewrap)
 	cr_expect_eq(system(cmd), 0);
 }
 
+Test(grader, auto_refuses_someone_elses_code_without_a_sandbox)
+{
+	/* No bwrap on this PATH: `auto` grades the workbook's own labs/ (a
+	 * student's own code) without it, and refuses any other folder. */
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && mkdir -p sub root/labs && PATH=/nonexistent "
+		 "%s/grader/grade --root root sub > out.txt 2>&1; "
+		 "test $? -eq 2 && grep -q 'refusing to run sub' out.txt && "
+		 "grep -q 'pass --sandbox off' out.txt && PATH=/nonexistent "
+		 "%s/grader/grade --root root root/labs > own.txt 2>&1; "
+		 "test $? -eq 0 && grep -q '^Sandbox: off (bubblewrap' own.txt",
+		 work, WORKBOOK_ROOT, WORKBOOK_ROOT);
+	cr_expect_eq(system(cmd), 0);
+}
+
 Test(grader, appends_a_csv_row_per_submission)
 {
 	submit_official_with("");
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && for n in first 'o\"neil, jr'; do "
-		 "%s/grader/grade --root root --stage 1 --csv class.csv "
+		 "%s/grader/grade --root root%s --stage 1 --csv class.csv "
 		 "--name \"$n\" sub > /dev/null || exit 1; done",
-		 work, WORKBOOK_ROOT);
+		 work, WORKBOOK_ROOT, trusted());
 	cr_assert_eq(system(cmd), 0);
 	char path[512], text[4096];
 	snprintf(path, sizeof path, "%s/class.csv", work);
@@ -503,6 +536,132 @@ static void expect_refused(const char *payload, const char *reason)
 	cJSON_Delete(r);
 }
 
+Test(grader, a_program_that_exits_0_early_earns_nothing)
+{
+	/* Code that exits with status 0 before the program's work is done:
+	 * every run and Valgrind row sees status 0, but no proof of work. */
+	cJSON *r;
+	int skeleton = hostile("", "", &r);
+	cJSON_Delete(r);
+	submit("#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { (void)a; (void)b; _exit(0); }\n"
+	       "void unit_behave(const char *how) { (void)how; _exit(0); }\n");
+	cr_assert_eq(grade("", &r), 0);
+	cr_expect_leq(number(r, "score"), skeleton);
+	expect(r, "prog adds", "failed", "never finished its work");
+	expect(r, "prog is clean", "failed", "never finished its work");
+	cJSON_Delete(r);
+}
+
+Test(grader, a_forged_proof_of_work_fails)
+{
+	/* A proof line with a made-up token, written to every descriptor. */
+	submit("#include <string.h>\n#include <unistd.h>\n"
+	       "static void forge(void) {\n"
+	       "  const char *line = \"proof unit-prog did=add 0123456789abcdef\\n\";\n"
+	       "  for (int fd = 3; fd < 1100; fd++)\n"
+	       "    (void)!write(fd, line, strlen(line));\n"
+	       "  _exit(0);\n}\n"
+	       "int unit_add(int a, int b) { forge(); return a + b; }\n"
+	       "void unit_behave(const char *how) { (void)how; forge(); }\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "prog adds", "failed", "was forged");
+	cJSON_Delete(r);
+}
+
+Test(grader, valgrind_log_cannot_be_forged)
+{
+	/* A leak, then a forged clean summary written to every descriptor:
+	 * Valgrind's log is a socket at the top of the descriptor table, where
+	 * Valgrind refuses the program any use, and a socket cannot be opened
+	 * again through /proc/self/fd. */
+	submit("#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a + b; }\n"
+	       "void unit_behave(const char *how) {\n"
+	       "  char *volatile lost = malloc(64);\n"
+	       "  snprintf(lost, 64, \"%s\", how);\n"
+	       "  lost = NULL;\n"
+	       "  char line[128];\n"
+	       "  int n = snprintf(line, sizeof line, \"==%d== ERROR SUMMARY: 0 "
+	       "errors from 0 contexts\\n\", (int)getpid());\n"
+	       "  for (int fd = 3; fd < 1100; fd++)\n"
+	       "    (void)!write(fd, line, (size_t)n);\n"
+	       "}\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "prog leaks", "failed", "memcheck found 1 error");
+	cJSON_Delete(r);
+}
+
+Test(grader, bombs_stay_in_their_caps)
+{
+	/* Memory, disk (/tmp) and process bombs, each bounded so that this
+	 * test cannot hurt a machine without cgroups: the submission scores
+	 * no more than the skeleton, within the fixture's budget (20 s), and
+	 * leaves no process behind. */
+	cJSON *r;
+	int skeleton = hostile("", "", &r);
+	cJSON_Delete(r);
+	submit("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+	       "#include <unistd.h>\n"
+	       "int unit_add(int a, int b) {\n"
+	       "  for (int i = 0; i < 24; i++) {\n"
+	       "    char *p = malloc(256 << 20);\n"
+	       "    if (p != NULL) memset(p, 1, 256 << 20);\n"
+	       "  }\n"
+	       "  FILE *f = fopen(\"/tmp/fill\", \"w\");\n"
+	       "  static char block[1 << 20];\n"
+	       "  for (int i = 0; f != NULL && i < 2048; i++)\n"
+	       "    fwrite(block, 1, sizeof block, f);\n"
+	       "  return a - b;\n}\n"
+	       "void unit_behave(const char *how) {\n"
+	       "  (void)how;\n"
+	       "  int n = 0;\n"
+	       "  for (pid_t p; n < 3000 && (p = fork()) >= 0; n++)\n"
+	       "    if (p == 0) { sleep(60); _exit(0); }\n"
+	       "  printf(\"forked %d\\n\", n);\n"
+	       "  fflush(stdout);\n"
+	       "  sleep(60);\n}\n");
+	time_t start = time(NULL);
+	cr_assert_eq(grade("", &r), 0);
+	time_t took = time(NULL) - start;
+	cr_expect_leq(number(r, "score"), skeleton);
+	cr_expect_leq(took, 20 + 15, "grading took %ld s", (long)took);
+	cJSON_Delete(r);
+	cr_expect_neq(system("pgrep -x unit-prog > /dev/null"), 0,
+		      "a process of the bomb outlived the grading");
+}
+
+Test(grader, a_process_bomb_meets_the_submissions_cap)
+{
+	/* Where the grader can make its control group, a submission has 512
+	 * tasks in all, however it forks. */
+	submit("#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a - b; }\n"
+	       "void unit_behave(const char *how) {\n"
+	       "  int n = 0;\n"
+	       "  for (pid_t p; strcmp(how, \"flood\") == 0 && n < 3000 &&\n"
+	       "       (p = fork()) >= 0; n++)\n"
+	       "    if (p == 0) { sleep(60); _exit(0); }\n"
+	       "  printf(\"forked %d\\n\", n);\n"
+	       "  fflush(stdout);\n"
+	       "  _exit(1);\n"
+	       "}\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	char capped[CMD_CAP];
+	snprintf(capped, sizeof capped, "grep -q '^Caps: 4 GiB' %s/table.txt",
+		 work);
+	if (system(capped) != 0)
+		cr_skip_test("no control group here: the caps are per process");
+	const char *message = field(check_named(r, "prog floods"), "message");
+	const char *forked = strstr(message, "forked ");
+	cr_expect(forked != NULL && atoi(forked + 7) < 512,
+		  "the process bomb was not capped: %s", message);
+	cJSON_Delete(r);
+}
+
 Test(grader, refuses_a_call_of_the_harness)
 {
 	expect_refused("extern void harness_test_finished(void) "
@@ -555,7 +714,7 @@ Test(grader, a_skip_asked_for_by_the_code_fails)
 	cr_assert_eq(grade("", &r), 0);
 	expect(r, "prog floods", "failed", NULL);
 	expect(r, "prog skips", "skipped", NULL);
-	cr_expect_eq(number(r, "max_score"), 15, "only the skippable rows "
+	cr_expect_eq(number(r, "max_score"), 16, "only the skippable rows "
 		     "leave the total");
 	cJSON_Delete(r);
 }
@@ -572,9 +731,9 @@ Test(grader, no_descriptor_of_the_grader_reaches_a_check)
 	       "void unit_behave(const char *how) { (void)how; pwn(); }\n");
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && exec 9>>host.txt && %s/grader/grade --root root "
+		 "cd %s && exec 9>>host.txt && %s/grader/grade --root root%s "
 		 "sub > table.txt 2>&1",
-		 work, WORKBOOK_ROOT);
+		 work, WORKBOOK_ROOT, trusted());
 	cr_assert_eq(system(cmd), 0);
 	char path[512];
 	snprintf(path, sizeof path, "%s/host.txt", work);

@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "proof.h"
 #include "sim.h"
 
 enum {
@@ -315,11 +317,17 @@ static int sweep(const struct cli *cli)
 
 int main(int argc, char **argv)
 {
+	harness_proof_begin();
 	struct cli cli;
 	if (parse_cli(argc, argv, &cli) != 0)
 		return EXIT_USAGE;
-	if (cli.sweep)
-		return sweep(&cli) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	if (cli.sweep && sweep(&cli) != 0)
+		return EXIT_FAILURE;
+	if (cli.sweep) {
+		harness_proof_done("vmsim", "sweep=%zu:%zu", cli.sweep_min,
+				   cli.sweep_max);
+		return EXIT_SUCCESS;
+	}
 	struct vm_stats stats;
 	if (sim_run(&cli.sim, &stats) != 0)
 		return EXIT_FAILURE;
@@ -334,5 +342,9 @@ int main(int argc, char **argv)
 		stats_print_json(stdout, &stats, &run);
 	else
 		stats_print_text(stdout, &stats, &run);
-	return strict_check(&cli, &stats) == 0 ? EXIT_SUCCESS : EXIT_SEGFAULTS;
+	if (strict_check(&cli, &stats) != 0)
+		return EXIT_SEGFAULTS;
+	harness_proof_done("vmsim", "refs=%" PRIu64 " faults=%" PRIu64,
+			   stats.references, stats.faults);
+	return EXIT_SUCCESS;
 }

@@ -10,6 +10,7 @@
  * touches memory itself); the demo only prints them and still exits 0.
  */
 #include "experiment.h"
+#include "proof.h"
 #include "probe.h"
 
 #include <errno.h>
@@ -526,6 +527,7 @@ static void print_usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	harness_proof_begin();
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 			  strcmp(argv[1], "--help") == 0)) {
 		print_usage(stdout);
@@ -536,8 +538,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
-		if (strcmp(argv[1], COMMANDS[i].name) == 0)
-			return COMMANDS[i].run();
+		if (strcmp(argv[1], COMMANDS[i].name) != 0)
+			continue;
+		int status = COMMANDS[i].run();
+		if (status == EXIT_SUCCESS)
+			harness_proof_done(PROGRAM, "command=%s", argv[1]);
+		return status;
 	}
 	fprintf(stderr, "%s: unknown subcommand '%s'\n", PROGRAM, argv[1]);
 	print_usage(stderr);

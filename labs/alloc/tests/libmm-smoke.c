@@ -9,6 +9,8 @@
  * line per group of checks and exits 0 if all pass, 1 otherwise.
  */
 #define _GNU_SOURCE /* dladdr */
+#include "proof.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -196,6 +198,7 @@ static void check_threads_and_fork(void)
 
 int main(void)
 {
+	harness_proof_begin();
 	if (!malloc_is_libmm()) {
 		fprintf(stderr, "libmm-smoke: malloc is not libmm.so's: run it as"
 				" LD_PRELOAD=$PWD/libmm.so ./libmm-smoke\n");
@@ -207,5 +210,8 @@ int main(void)
 	check_threads_and_fork();
 	printf(all_ok ? "libmm-smoke: all checks passed\n"
 		      : "libmm-smoke: some checks FAILED\n");
+	if (all_ok)
+		harness_proof_done("libmm-smoke", "basics errno aligned "
+						  "threads fork");
 	return all_ok ? 0 : 1;
 }

@@ -19,6 +19,7 @@
  */
 #include "memlib.h"
 #include "mm.h"
+#include "proof.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 		{"realloc-overflow", realloc_overflow},
 	};
 	enum { NMODES = sizeof modes / sizeof modes[0] };
+	harness_proof_begin();
 	if (argc == 2) {
 		for (int i = 0; i < NMODES; i++) {
 			if (strcmp(argv[1], modes[i].name) != 0)
@@ -151,7 +153,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "vg-demo: mm_init failed\n");
 				return 1;
 			}
-			return modes[i].run();
+			int status = modes[i].run();
+			if (status == 0)
+				harness_proof_done("vg-demo", "mode=%s", argv[1]);
+			return status;
 		}
 	}
 	fprintf(stderr, "usage: vg-demo MODE\nmodes:");

@@ -1,5 +1,9 @@
 /*
- * tests.c: a lab's Criterion tests, run group by group. See tests.h.
+ * check_test.c: the `test` kind: a lab's Criterion tests (the program
+ * run-tests), run group by group, judged from the harness's records and
+ * never from what the tests print.
+ *
+ *     test STAGE | POINTS | SUITE/TEST GLOB | SECTION
  *
  * A rubric row names a glob of tests. The grader runs them in one process
  * of run-tests (--filter GLOB -j1) and reads two channels (harness.h):
@@ -20,8 +24,9 @@
  * time limit. A skipped test counts only on a row the rubric lets skip.
  */
 #define _GNU_SOURCE /* pipe2 */
-#include "tests.h"
+#include "check.h"
 #include "proc.h"
+#include "sandbox.h"
 #include "token.h"
 
 #include <ctype.h>
@@ -35,7 +40,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The tests run-tests holds: listed once per lab, at its first test row. */
+struct test_list {
+	char **names; /* "suite/test", as run-tests --list shows them */
+	size_t count, cap;
+	char failure[OUTCOME_MESSAGE_CAP]; /* why listing failed, if it did */
+	enum status failure_status;
+};
+
 enum {
+	RESULTS_FD = 3, /* the runner's records: see harness.h */
 	REPORT_LINE_CAP = 4096,
 	REPORT_LINES_MAX = 100000,
 	TAIL_SHOWN = 600, /* bytes of a cut-short run's output shown */
@@ -146,38 +160,34 @@ static int check_against_sources(const char *official,
 	return rc;
 }
 
-int tests_list(const char *dir, const char *official, int seconds,
-	       struct test_list *list)
+/*
+ * Lists the tests in env->dir/run-tests, and checks the list holds every
+ * test the official sources declare. Returns 0, or -1 with list->failure.
+ */
+static int list_tests(const struct check_env *env, struct test_list *list)
 {
-	struct proc_limits lim = {.seconds = seconds, .dir = dir,
-				  .limit_memory = true, .sandboxed = true,
-				  .dir_read_only = true};
+	struct proc_limits lim = {.seconds = env->seconds, .dir = env->dir,
+				  .limit_memory = true};
+	struct sandbox_binds binds = {0};
 	struct proc_result res;
-	proc_run("./run-tests --list", &lim, &res);
+	sandbox_run(env->sandbox, "./run-tests --list", &lim, &binds, &res);
 	int rc = 0;
 	if (proc_succeeded(&res)) {
 		parse_listing(res.output, list);
-		rc = check_against_sources(official, list);
+		rc = check_against_sources(env->official, list);
 	} else {
 		char how[128];
-		proc_describe(&res, seconds, how, sizeof how);
+		proc_describe(&res, env->seconds, how, sizeof how);
 		list->failure_status = res.timed_out ? STATUS_TIMEOUT
 				       : res.signal  ? STATUS_CRASHED
 						     : STATUS_FAILED;
 		snprintf(list->failure, sizeof list->failure,
 			 "the test program did not start its tests (%s): %.1500s",
-			 how, res.output);
+			 how, res.output ? res.output : "");
 		rc = -1;
 	}
 	proc_result_free(&res);
 	return rc;
-}
-
-void tests_describe_list_failure(const struct test_list *list,
-				 struct outcome *o)
-{
-	o->status = list->failure_status;
-	snprintf(o->message, sizeof o->message, "%s", list->failure);
 }
 
 /* What the records say about one test. */
@@ -429,11 +439,63 @@ static void judge_group(const struct check *c, const struct test_list *list,
 			 " [%zu of %zu tests passed]", passed, matched);
 }
 
-void tests_grade(const struct check *c, const char *dir, const char *own,
-		 int seconds, const struct test_list *list, struct outcome *o)
+/*
+ * Runs the tests matching c->name in one process of run-tests, with the
+ * channels ch, and judges them into o.
+ */
+static void run_group(const struct check *c, const struct check_env *env,
+		      const struct test_list *list, struct channels *ch,
+		      struct outcome *o)
 {
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+		 "./run-tests -j1 --color=never --timeout %d --filter '%s'",
+		 env->seconds, c->name);
+	/* the group's time limit grows with its size; each test has its own */
 	size_t matched = count_matches(c, list);
-	if (matched == 0 || strchr(c->name, '\'') != NULL) {
+	int group_seconds = env->seconds * (int)(matched < 10 ? matched : 10);
+	const char *vars[] = {ch->ends_env, "GRADER_RESULTS_FD=3", NULL};
+	struct proc_limits lim = {.seconds = group_seconds, .dir = env->dir,
+				  .limit_memory = true,
+				  .pass = {{ch->results[1], RESULTS_FD}},
+				  .listen = {ch->results[0], ch->ends_read},
+				  .env = vars};
+	struct sandbox_binds binds = {.readable = env->own};
+	struct proc_result run;
+	sandbox_run(env->sandbox, cmd, &lim, &binds, &run);
+	judge_group(c, list, &run, group_seconds, o);
+	proc_result_free(&run);
+}
+
+static void free_list(void *state)
+{
+	struct test_list *list = state;
+	for (size_t i = 0; list != NULL && i < list->count; i++)
+		free(list->names[i]);
+	if (list != NULL)
+		free(list->names);
+	free(list);
+}
+
+static void grade(const struct check *c, const struct check_env *env,
+		  void **state, struct outcome *o)
+{
+	if (*state == NULL) {
+		struct test_list *list = calloc(1, sizeof *list);
+		if (list == NULL) {
+			fprintf(stderr, "grader: out of memory\n");
+			exit(3);
+		}
+		list_tests(env, list);
+		*state = list;
+	}
+	const struct test_list *list = *state;
+	if (list->failure[0] != '\0') {
+		o->status = list->failure_status;
+		snprintf(o->message, sizeof o->message, "%s", list->failure);
+		return;
+	}
+	if (count_matches(c, list) == 0 || strchr(c->name, '\'') != NULL) {
 		o->status = STATUS_FAILED;
 		snprintf(o->message, sizeof o->message,
 			 "grader error: the rubric names no test matching %s",
@@ -441,38 +503,28 @@ void tests_grade(const struct check *c, const char *dir, const char *own,
 		return;
 	}
 	struct channels ch;
-	if (open_channels(own, &ch) != 0) {
+	if (open_channels(env->own, &ch) == 0) {
+		run_group(c, env, list, &ch, o);
+	} else {
 		o->status = STATUS_FAILED;
 		snprintf(o->message, sizeof o->message,
 			 "grader error: cannot make the report channels in %s: %s",
-			 own, strerror(errno));
-		close_channels(&ch);
-		return;
+			 env->own, strerror(errno));
 	}
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd,
-		 "./run-tests -j1 --color=never --timeout %d --filter '%s'",
-		 seconds, c->name);
-	/* the group's time limit grows with its size; each test has its own */
-	int group_seconds = seconds * (int)(matched < 10 ? matched : 10);
-	const char *env[] = {ch.ends_env, "GRADER_RESULTS_FD=3", NULL};
-	struct proc_limits lim = {.seconds = group_seconds, .dir = dir,
-				  .limit_memory = true, .sandboxed = true,
-				  .dir_read_only = true, .own = own,
-				  .pass_fd = ch.results[1],
-				  .listen = {ch.results[0], ch.ends_read},
-				  .env = env};
-	struct proc_result run;
-	proc_run(cmd, &lim, &run);
-	judge_group(c, list, &run, group_seconds, o);
 	close_channels(&ch);
-	proc_result_free(&run);
 }
 
-void tests_free(struct test_list *list)
+static void rerun(const struct check *c, char *buf, size_t cap)
 {
-	for (size_t i = 0; i < list->count; i++)
-		free(list->names[i]);
-	free(list->names);
-	*list = (struct test_list){0};
+	char q[1024];
+	snprintf(buf, cap, "./run-tests --filter %s",
+		 proc_quote(c->name, q, sizeof q));
 }
+
+const struct check_kind check_test = {
+	.keyword = "test",
+	.fields = "STAGE | POINTS | SUITE/TEST GLOB | SECTION",
+	.grade = grade,
+	.rerun = rerun,
+	.forget = free_list,
+};
