@@ -15,7 +15,9 @@
  *         reference moves the page to the tail.
  * CLOCK   approximates LRU with a reference bit per frame (Corbato, 1968):
  *         the hand sweeps the frames, clearing set bits, and evicts the
- *         first frame whose bit is clear: a second chance.
+ *         first frame whose bit is clear: a second chance. The bit is the
+ *         accessed bit of the page's PTE, set by the MMU, so CLOCK needs
+ *         no event at all, only a way to clear it (policy_clear_fn).
  * OPT     evicts the page whose next use is furthest away (Belady, "A study
  *         of replacement algorithms for a virtual-storage computer", IBM
  *         Systems Journal, 1966). It needs the future, so only a simulator
@@ -24,6 +26,7 @@
  */
 #include "policy.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,24 +98,18 @@ static void lru_touch(struct policy *p, size_t frame)
 // ANCHOR_END: lru
 
 // ANCHOR: clock
-/* CLOCK: loading or referencing a page sets its frame's reference bit. */
-static void clock_touch(struct policy *p, size_t frame)
-{
-	// TODO(stage 5): set the reference bit.
-	// Read 06-swapping-and-replacement.md#clock.
-	(void)p;
-	(void)frame;
-}
-
 /*
- * The hand gives every frame whose bit is set a second chance (clearing
- * the bit) and stops at the first frame whose bit is clear: the victim.
- * It then moves past the victim. The loop ends: after one sweep every bit
- * is clear.
+ * CLOCK: the MMU sets a page's reference bit (its PTE's accessed bit) on
+ * every reference, the one that loads it too. To choose a victim, the hand
+ * gives every frame whose bit is set a second chance (p->clear_accessed()
+ * clears the bit and says it was set) and stops at the first frame whose
+ * bit is clear: the victim. It then moves past the victim. The loop ends:
+ * after one sweep every bit is clear.
  */
 static size_t clock_victim(struct policy *p)
 {
 	// TODO(stage 5): sweep from p->hand as described above.
+	// Read 06-swapping-and-replacement.md#clock.
 	(void)p;
 	return 0;
 }
@@ -232,7 +229,8 @@ static int heap_init(struct policy *p)
 
 /*
  * Makes a policy of the configured kind for config->frames frames (at
- * least 1), none of them in use. Returns 0, or -1 if memory ran out.
+ * least 1), none of them in use; CLOCK needs config->clear_accessed.
+ * Returns 0, or -1 if memory ran out.
  */
 int policy_init(struct policy *p, const struct policy_config *config)
 {
@@ -241,6 +239,8 @@ int policy_init(struct policy *p, const struct policy_config *config)
 		.frames = config->frames,
 		.next_use = config->next_use,
 		.refs = config->next_use == NULL ? 0 : config->refs,
+		.clear_accessed = config->clear_accessed,
+		.ctx = config->ctx,
 	};
 	prng_seed(&p->rng, config->seed);
 	int rc = 0;
@@ -250,8 +250,7 @@ int policy_init(struct policy *p, const struct policy_config *config)
 		rc = list_init(p);
 		break;
 	case POLICY_CLOCK:
-		p->referenced = policy_array(p->frames, sizeof *p->referenced);
-		rc = p->referenced == NULL ? -1 : 0;
+		assert(p->clear_accessed != NULL);
 		break;
 	case POLICY_OPT:
 		rc = heap_init(p);
@@ -268,7 +267,6 @@ void policy_free(struct policy *p)
 {
 	free(p->prev);
 	free(p->next);
-	free(p->referenced);
 	free(p->key);
 	free(p->heap);
 	free(p->heap_pos);
@@ -282,9 +280,6 @@ void policy_loaded(struct policy *p, size_t frame)
 	case POLICY_FIFO:
 	case POLICY_LRU:
 		fifo_loaded(p, frame);
-		break;
-	case POLICY_CLOCK:
-		clock_touch(p, frame);
 		break;
 	case POLICY_OPT:
 		opt_loaded(p, frame);
@@ -300,9 +295,6 @@ void policy_touch(struct policy *p, size_t frame, uint64_t now)
 	switch (p->kind) {
 	case POLICY_LRU:
 		lru_touch(p, frame);
-		break;
-	case POLICY_CLOCK:
-		clock_touch(p, frame);
 		break;
 	case POLICY_OPT:
 		opt_touch(p, frame, now);

@@ -570,6 +570,10 @@ static size_t adjust_size(size_t size)
  */
 static block_t *coalesce(block_t *block)
 {
+	/* The caller freed the block: its header says so, and its footer
+	 * repeats the header. */
+	assert(!block_is_alloc(block));
+	assert(word_get(block_footer(block)) == word_get(&block->header));
 	// BEGIN SOLUTION
 	bool prev_alloc = block_prev_alloc(block);
 	block_t *next = block_next(block);
@@ -748,6 +752,49 @@ static block_t *find_fit(size_t asize)
 // ANCHOR_END: find_fit
 
 // ANCHOR: place
+// BEGIN SOLUTION
+/*
+ * Splits the free block, which is on its list, into an allocated block of
+ * asize bytes at its start and a free block of the rest after it, which
+ * goes on its list. Returns the allocated block. The caller guarantees that
+ * the rest can hold a block: asize + MIN_BLOCK_SIZE <= the block's size.
+ */
+static block_t *split_front(block_t *block, size_t asize)
+{
+	size_t rest = block_size(block) - asize;
+	assert(rest >= MIN_BLOCK_SIZE);
+	list_remove(block);
+	write_alloc_header(block, asize, block_prev_alloc(block));
+	block_t *tail = block_next(block);
+	write_free_tags(tail, rest, true);
+	list_insert(tail);
+	return block;
+}
+
+/*
+ * Splits the free block, which is on its list, into a free block of the rest
+ * where it was and an allocated block of asize bytes at its end. The rest
+ * moves to another list only if its size class changed. Returns the
+ * allocated block. The caller guarantees that the rest can hold a block.
+ */
+static block_t *split_end(block_t *block, size_t asize)
+{
+	size_t size = block_size(block);
+	size_t rest = size - asize;
+	assert(rest >= MIN_BLOCK_SIZE);
+	bool same_class = size_class(rest) == size_class(size);
+	if (!same_class)
+		list_remove(block);
+	write_free_tags(block, rest, block_prev_alloc(block));
+	if (!same_class)
+		list_insert(block);
+	block_t *tail = block_next(block);
+	write_alloc_header(tail, asize, false);
+	set_prev_alloc(block_next(tail), true);
+	return tail;
+}
+
+// END SOLUTION
 /*
  * Allocates asize bytes of the free block, which is on its list, and returns
  * the allocated block. If the rest can hold a block, it is split off and
@@ -760,34 +807,21 @@ static block_t *find_fit(size_t asize)
  */
 static block_t *place(block_t *block, size_t asize)
 {
+	/* find_fit() or extend_heap() chose a free block that fits, for a
+	 * size that adjust_size() made. */
+	assert(!block_is_alloc(block) && asize <= block_size(block));
+	assert(asize >= MIN_BLOCK_SIZE && asize % ALIGNMENT == 0);
 	// BEGIN SOLUTION
 	size_t size = block_size(block);
-	size_t rest = size - asize;
-	bool prev_alloc = block_prev_alloc(block);
-	if (rest < MIN_BLOCK_SIZE) {
+	if (size - asize < MIN_BLOCK_SIZE) {
 		list_remove(block);
-		write_alloc_header(block, size, prev_alloc);
+		write_alloc_header(block, size, block_prev_alloc(block));
 		set_prev_alloc(block_next(block), true);
 		return block;
 	}
-	if (asize >= SMALL_PLACE) {
-		list_remove(block);
-		write_alloc_header(block, asize, prev_alloc);
-		block_t *tail = block_next(block);
-		write_free_tags(tail, rest, true);
-		list_insert(tail);
-		return block;
-	}
-	bool same_class = size_class(rest) == size_class(size);
-	if (!same_class)
-		list_remove(block);
-	write_free_tags(block, rest, prev_alloc);
-	if (!same_class)
-		list_insert(block);
-	block_t *tail = block_next(block);
-	write_alloc_header(tail, asize, false);
-	set_prev_alloc(block_next(tail), true);
-	return tail;
+	if (asize >= SMALL_PLACE)
+		return split_front(block, asize);
+	return split_end(block, asize);
 	// END SOLUTION
 	//~ // TODO(stage 2): mark the block allocated; split off the rest.
 	//~ // TODO(stage 4): the block is on its list: take it off, put the
@@ -1104,6 +1138,11 @@ static void shrink_block(block_t *block, size_t asize)
  */
 static bool resize_in_place(block_t *block, size_t asize)
 {
+	/* mm_realloc() checked that the block is live and in the heap, and
+	 * made asize with adjust_size(). */
+	assert(block_is_alloc(block) && !block_is_quick(block) &&
+	       !block_is_mapped(block));
+	assert(asize >= MIN_BLOCK_SIZE && asize % ALIGNMENT == 0);
 	// BEGIN SOLUTION
 	size_t size = block_size(block);
 	if (asize <= size) {

@@ -23,6 +23,14 @@ enum policy_kind {
 /* A next use that never comes: the page is not referenced again. */
 static const uint64_t POLICY_NEVER = UINT64_MAX;
 
+/*
+ * CLOCK keeps no reference bits of its own: a frame's bit is the accessed
+ * bit of the PTE that maps the page in it, which the MMU sets. The machine
+ * gives CLOCK a function that clears that bit for the page in frame and
+ * returns true if it was set; ctx is handed back to it.
+ */
+typedef bool policy_clear_fn(void *ctx, size_t frame);
+
 struct policy_config {
 	enum policy_kind kind;
 	size_t frames;   /* the frames to choose among: 0 to frames - 1 */
@@ -31,6 +39,9 @@ struct policy_config {
 	 * referenced at time t, or POLICY_NEVER; refs is its length. */
 	const uint64_t *next_use;
 	size_t refs;
+	/* CLOCK: tests and clears a frame's reference bit, as above. */
+	policy_clear_fn *clear_accessed;
+	void *ctx;
 };
 
 struct policy {
@@ -43,9 +54,11 @@ struct policy {
 	size_t *prev;
 	size_t *next;
 
-	/* CLOCK: a reference bit per frame, and the hand. */
-	bool *referenced;
+	/* CLOCK: the hand, and how to test and clear a frame's reference
+	 * bit (from the configuration). */
 	size_t hand;
+	policy_clear_fn *clear_accessed;
+	void *ctx;
 
 	/* OPT: a heap of the frames in use, the one whose page is used
 	 * again last at heap[0]. */

@@ -126,7 +126,7 @@ static void print_page(FILE *out, const struct trace *t, uint64_t vpn)
 
 /* Prints the pages in the frames, in frame order; - for a free frame and,
  * for CLOCK, * after a page whose reference bit is set. */
-static void print_frames(FILE *out, const struct vm *vm, const struct trace *t)
+static void print_frames(FILE *out, struct vm *vm, const struct trace *t)
 {
 	fputc('[', out);
 	for (size_t f = 0; f < vm->mem.frames; f++) {
@@ -137,7 +137,7 @@ static void print_frames(FILE *out, const struct vm *vm, const struct trace *t)
 			continue;
 		}
 		print_page(out, t, vm->frame_table[f].vpn);
-		if (vm->policy.kind == POLICY_CLOCK && vm->policy.referenced[f])
+		if (vm->policy.kind == POLICY_CLOCK && vm_frame_accessed(vm, f))
 			fputc('*', out);
 	}
 	fputc(']', out);
@@ -147,7 +147,7 @@ static void print_frames(FILE *out, const struct vm *vm, const struct trace *t)
 
 /* Prints the verbose line of one reference: its number, kind and page (or
  * address), what happened, the frames, and the eviction if there was one. */
-static void sim_print(FILE *out, const struct vm *vm, const struct trace *t,
+static void sim_print(FILE *out, struct vm *vm, const struct trace *t,
 		      const struct trace_ref *ref, enum vm_event event)
 {
 	static const char *const WORDS[] = {

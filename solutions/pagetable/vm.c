@@ -40,6 +40,8 @@ static const size_t NO_FRAME = SIZE_MAX;
 /* frame_info.sharers has one bit per address space. */
 static_assert(VM_SPACES_MAX <= 64, "one bit per space in a uint64_t");
 
+static bool frame_clear_accessed(void *machine, size_t frame);
+
 /*
  * Builds a machine as *config says: physical memory with every frame free,
  * a TLB, a replacement policy, an empty swap file, and no address space.
@@ -64,6 +66,8 @@ int vm_init(struct vm *vm, const struct vm_config *config)
 		.seed = config->seed,
 		.next_use = config->next_use,
 		.refs = config->refs,
+		.clear_accessed = frame_clear_accessed,
+		.ctx = vm,
 	};
 	vm->frame_table = calloc(config->frames, sizeof *vm->frame_table);
 	if (vm->frame_table == NULL ||
@@ -195,6 +199,7 @@ static enum pt_result mmu_refill(struct vm *vm, uint64_t va, enum access kind,
 	enum pt_result result = pt_translate(&as->pt, va, kind, pa);
 	if (result == PT_OK && vm->tlb.size > 0) {
 		const uint64_t *pte = pt_walk(&as->pt, va, false);
+		assert(pte != NULL); /* pt_translate() just found it */
 		tlb_insert(&vm->tlb, as->asid, layout_vpn(&vm->layout, va),
 			   *pte);
 	}
@@ -314,6 +319,8 @@ static size_t vm_evict(struct vm *vm)
 	const struct frame_info *fi = &vm->frame_table[frame];
 	uint64_t va = fi->vpn << vm->layout.offset_bits;
 	uint64_t *pte = pt_walk(&fi->owner->pt, va, false);
+	/* Every frame is in use, and its owner maps the page in it. */
+	assert(pte != NULL && (*pte & PTE_PRESENT) && pte_frame(*pte) == frame);
 	if (swap_out(vm, frame, pte) != 0)
 		return NO_FRAME;
 	tlb_invalidate(&vm->tlb, fi->owner->asid, fi->vpn);
@@ -378,7 +385,11 @@ static int vm_unmap_sharers(struct vm *vm, size_t frame)
 	if (fi->shares < 2)
 		return 0;
 	uint64_t va = fi->vpn << vm->layout.offset_bits;
-	uint64_t evicted = *pt_walk(&fi->owner->pt, va, false);
+	/* Page-table pages are never freed: the PTE vm_evict() emptied is
+	 * still there. */
+	const uint64_t *owner_pte = pt_walk(&fi->owner->pt, va, false);
+	assert(owner_pte != NULL && !(*owner_pte & PTE_PRESENT));
+	uint64_t evicted = *owner_pte;
 	for (size_t i = 0; i < vm->nspaces; i++) {
 		struct addr_space *as = vm->spaces[i];
 		if (as == fi->owner || (fi->sharers & space_bit(as)) == 0)
@@ -386,12 +397,75 @@ static int vm_unmap_sharers(struct vm *vm, size_t frame)
 		if ((evicted & PTE_SWAPPED) &&
 		    swap_share(&vm->swap, pte_slot(evicted)) != 0)
 			return -1;
-		*pt_walk(&as->pt, va, false) = evicted;
+		uint64_t *pte = pt_walk(&as->pt, va, false);
+		/* A sharer still maps the page in this frame. */
+		assert(pte != NULL && (*pte & PTE_PRESENT) &&
+		       pte_frame(*pte) == frame);
+		*pte = evicted;
 		tlb_invalidate(&vm->tlb, as->asid, fi->vpn);
 	}
 	return 0;
 }
 // ANCHOR_END: vm_unmap_sharers
+
+/*
+ * Returns the PTE through which as maps the page in frame, or NULL if as
+ * does not map it (as when a failed fault left the frame's record stale).
+ */
+static uint64_t *sharer_pte(struct vm *vm, size_t frame, struct addr_space *as)
+{
+	const struct frame_info *fi = &vm->frame_table[frame];
+	if ((fi->sharers & space_bit(as)) == 0)
+		return NULL;
+	uint64_t va = fi->vpn << vm->layout.offset_bits;
+	uint64_t *pte = pt_walk(&as->pt, va, false);
+	if (pte == NULL || !(*pte & PTE_PRESENT) || pte_frame(*pte) != frame)
+		return NULL;
+	return pte;
+}
+
+/*
+ * Returns true if the MMU has used the page in frame since CLOCK last
+ * cleared its reference bit: if the accessed bit is set in the PTE of any
+ * space that maps it.
+ */
+bool vm_frame_accessed(struct vm *vm, size_t frame)
+{
+	for (size_t i = 0; i < vm->nspaces; i++) {
+		const uint64_t *pte = sharer_pte(vm, frame, vm->spaces[i]);
+		if (pte != NULL && (*pte & PTE_ACCESSED))
+			return true;
+	}
+	return false;
+}
+
+// ANCHOR: frame_clear_accessed
+/*
+ * CLOCK's policy_clear_fn: clears the accessed bit of every PTE that maps
+ * the page in frame, and returns true if any was set. Each PTE cleared also
+ * loses its TLB entry: the MMU sets the bit on a page-table walk, never on
+ * a TLB hit, so a page left in the TLB would not be marked again however
+ * often it is used (Linux's ptep_clear_flush_young() flushes it too).
+ */
+static bool frame_clear_accessed(void *machine, size_t frame)
+{
+	struct vm *vm = machine;
+	const struct frame_info *fi = &vm->frame_table[frame];
+	/* CLOCK asks only when every frame holds a page its owner maps. */
+	assert(sharer_pte(vm, frame, fi->owner) != NULL);
+	bool accessed = false;
+	for (size_t i = 0; i < vm->nspaces; i++) {
+		struct addr_space *as = vm->spaces[i];
+		uint64_t *pte = sharer_pte(vm, frame, as);
+		if (pte == NULL || !(*pte & PTE_ACCESSED))
+			continue;
+		*pte &= ~(uint64_t)PTE_ACCESSED;
+		tlb_invalidate(&vm->tlb, as->asid, fi->vpn);
+		accessed = true;
+	}
+	return accessed;
+}
+// ANCHOR_END: frame_clear_accessed
 
 // ANCHOR: vm_take_frame
 /*
@@ -454,8 +528,11 @@ static int vm_install(struct vm *vm, size_t frame, uint64_t va,
 	};
 	if (pt_map(&as->pt, va, frame, perms) != 0)
 		return -1;
-	if (leaves_slot)
-		*pt_walk(&as->pt, va, false) |= PTE_DIRTY;
+	if (leaves_slot) {
+		uint64_t *pte = pt_walk(&as->pt, va, false);
+		assert(pte != NULL); /* pt_map() just made it */
+		*pte |= PTE_DIRTY;
+	}
 	policy_loaded(&vm->policy, frame);
 	return 0;
 }
@@ -569,6 +646,9 @@ static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
 	if (r == NULL || !pte_allows(r->perms, ACCESS_WRITE))
 		return VM_SEGV_DENIED;
 	uint64_t *pte = pt_walk(&as->pt, va, false);
+	/* vm_access() comes here only if vm_is_cow_write() found it so. */
+	assert(pte != NULL &&
+	       (*pte & (PTE_PRESENT | PTE_COW)) == (PTE_PRESENT | PTE_COW));
 	size_t frame = pte_frame(*pte);
 	if (vm->frame_table[frame].shares > 1) {
 		if (cow_copy(vm, frame, va, r->perms) != 0)

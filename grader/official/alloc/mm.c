@@ -511,6 +511,10 @@ static size_t adjust_size(size_t size)
  */
 static block_t *coalesce(block_t *block)
 {
+	/* The caller freed the block: its header says so, and its footer
+	 * repeats the header. */
+	assert(!block_is_alloc(block));
+	assert(word_get(block_footer(block)) == word_get(&block->header));
 	// TODO(stage 3): the four cases: neither, next, previous, both free.
 	// Read 09-building-an-allocator.md#coalescing.
 	return block;
@@ -608,6 +612,10 @@ static block_t *find_fit(size_t asize)
  */
 static block_t *place(block_t *block, size_t asize)
 {
+	/* find_fit() or extend_heap() chose a free block that fits, for a
+	 * size that adjust_size() made. */
+	assert(!block_is_alloc(block) && asize <= block_size(block));
+	assert(asize >= MIN_BLOCK_SIZE && asize % ALIGNMENT == 0);
 	// TODO(stage 2): mark the block allocated; split off the rest.
 	// TODO(stage 4): the block is on its list: take it off, put the
 	// rest on.
@@ -786,6 +794,11 @@ static void shrink_block(block_t *block, size_t asize)
  */
 static bool resize_in_place(block_t *block, size_t asize)
 {
+	/* mm_realloc() checked that the block is live and in the heap, and
+	 * made asize with adjust_size(). */
+	assert(block_is_alloc(block) && !block_is_quick(block) &&
+	       !block_is_mapped(block));
+	assert(asize >= MIN_BLOCK_SIZE && asize % ALIGNMENT == 0);
 	// TODO(stage 4): shrink, or absorb a free next block (growing the
 	// heap when the block is at its end).
 	// TODO(stage 5): never grow a heap block to heap.mmap_threshold or

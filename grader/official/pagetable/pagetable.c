@@ -13,6 +13,7 @@
  */
 #include "pagetable.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 enum { PT_TABLES_INITIAL = 16 };
@@ -196,9 +197,12 @@ void pt_free(struct pagetable *pt)
  */
 uint64_t *pt_walk(struct pagetable *pt, uint64_t va, bool alloc)
 {
+	/* No index holds the bits above va_bits: such a va would alias a
+	 * page inside the space. Callers check, as pt_translate() does. */
+	assert(layout_contains(&pt->layout, va));
 	// TODO(stage 2): start at the root, tables[0]. At each level from
 	// levels-1 down to 1, the PTE that va indexes leads to the next
-	// table: tables[pte_frame(pte)]. If it is not present, make one
+	// table: tables[pte_table(pte)]. If it is not present, make one
 	// with pt_alloc_table() (only if alloc) and point the PTE at it.
 	// At level 0, return the address of the leaf PTE.
 	// Read 03-pages-and-page-tables.md#walking-the-table.
@@ -267,7 +271,7 @@ static uint64_t *pt_leaf_table(struct pagetable *pt, uint64_t va,
 			*missing = level;
 			return NULL;
 		}
-		table = pt->tables[pte_frame(entry)];
+		table = pt->tables[pte_table(entry)];
 	}
 	return table;
 }

@@ -83,8 +83,14 @@ static inline uint64_t pte_make(uint64_t number, uint64_t flags)
 	return number << PTE_FLAG_BITS | flags;
 }
 
-/* The frame of a present PTE, or the page-table page of an upper one. */
+/* The frame of a present leaf PTE. */
 static inline uint64_t pte_frame(uint64_t pte)
+{
+	return pte >> PTE_FLAG_BITS;
+}
+
+/* The page-table page, an index into tables[], of a present upper PTE. */
+static inline uint64_t pte_table(uint64_t pte)
 {
 	return pte >> PTE_FLAG_BITS;
 }

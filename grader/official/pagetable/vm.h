@@ -121,5 +121,6 @@ enum vm_event vm_access(struct vm *vm, uint64_t va, enum access kind,
 int vm_read(struct vm *vm, uint64_t va, void *buf, size_t len);
 int vm_write(struct vm *vm, uint64_t va, const void *buf, size_t len);
 const struct vm_stats *vm_stats(struct vm *vm);
+bool vm_frame_accessed(struct vm *vm, size_t frame);
 
 #endif

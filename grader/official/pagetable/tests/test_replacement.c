@@ -208,8 +208,9 @@ Test(replacement, opt_is_never_beaten)
 
 Test(replacement, policies_see_tlb_hits)
 {
-	/* With a TLB, most references never reach the page table; LRU and
-	 * CLOCK must still hear of them and choose the same victims. */
+	/* With a TLB, most references never reach the page table; LRU must
+	 * still hear of them, and CLOCK still see its accessed bits set, and
+	 * both choose the same victims. */
 	for (int k = 0; k < POLICY_COUNT; k++) {
 		struct vm_config config = test_config(3, (enum policy_kind)k);
 		struct refs_run plain, cached;
@@ -222,7 +223,11 @@ Test(replacement, policies_see_tlb_hits)
 				 sizeof plain.victims) == 0,
 			  "%s chose other victims with a TLB",
 			  policy_name(config.policy));
-		cr_assert_gt(cached.stats.tlb_hits, 0);
+		/* CLOCK's sweeps clear the accessed bit, and so drop the TLB
+		 * entry, of every page this short trace uses again: all its
+		 * TLB lookups miss. */
+		if (config.policy != POLICY_CLOCK)
+			cr_assert_gt(cached.stats.tlb_hits, 0);
 	}
 }
 
