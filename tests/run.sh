@@ -5,8 +5,10 @@
 #   1. the grader gives solutions/ full marks;
 #   2. a fresh generation of the skeletons builds and scores 0, with no
 #      grader error (never labs/, which holds the student's own work): a
-#      point an untouched skeleton earns is a check of given code;
-#   3. the skeletons as shipped (grader/official/) match a fresh generation;
+#      point an untouched skeleton earns is a check of given code; and the
+#      same skeleton with every function exiting 0 at once scores 0;
+#   3. the skeletons as shipped (grader/official/, and labs/ as committed)
+#      match a fresh generation;
 #   4. every rubric's SECTION names a heading that exists in chapters/.
 # Always (also in the student handout, without solutions/):
 #   5. no chapter pastes C code: listings come through the include filter;
@@ -64,11 +66,39 @@ if [ -d solutions ]; then
     fail "a skeleton does not compile (see $out/skeleton.txt)"
   fi
 
+  echo "== 2b. a submission whose every function exits 0 at once (must score 0)"
+  # Each editable file of the skeleton, with _exit(0) as the first statement
+  # of every function: no run or Valgrind row may pass on an exit status.
+  rm -rf "$out/exits" && cp -R "$out/skeleton" "$out/exits"
+  grader/grade $sandbox --list-files | grep '\.c$' | while read -r file; do
+    sed -i -e '1i #include <unistd.h>' -e 's/^{$/{ _exit(0);/' "$out/exits/$file"
+  done
+  grader/grade $sandbox "$out/exits" > "$out/exits.txt" \
+    || fail "the grader failed on the exit-0 submission (see $out/exits.txt)"
+  tail -n 1 "$out/exits.txt"
+  set -- $(score_of "$out/exits.txt")
+  if [ "$#" -ne 2 ] || [ "$1" -ne 0 ]; then
+    grep '^  PASS' "$out/exits.txt" >&2
+    fail "code that exits with status 0 at once earns points"
+  fi
+
   echo "== 3. skeletons in sync with solutions/"
   for lab in solutions/*/; do
     name=$(basename "$lab")
     if ! diff -r "$out/skeleton/$name" "grader/official/$name" > "$out/sync-$name.diff"; then
       fail "grader/official/$name is out of date: run 'make skeletons' (see $out/sync-$name.diff)"
+    fi
+    # labs/ (the students' copy) as committed: every generated file, no other
+    if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+      { git ls-files "labs/$name" | sed "s|^labs/$name/||"
+        (cd "$out/skeleton/$name" && find . -type f | sed 's|^\./||'); } |
+      sort -u | while read -r f; do
+        cmp -s "labs/$name/$f" "$out/skeleton/$name/$f" || echo "labs/$name/$f"
+      done > "$out/labs-sync-$name.txt"
+      if [ -s "$out/labs-sync-$name.txt" ]; then
+        cat "$out/labs-sync-$name.txt" >&2
+        fail "labs/$name differs from a fresh generation: run 'make skeletons'"
+      fi
     fi
   done
 

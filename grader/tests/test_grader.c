@@ -662,6 +662,33 @@ Test(grader, a_process_bomb_meets_the_submissions_cap)
 	cJSON_Delete(r);
 }
 
+Test(grader, a_child_that_hides_its_valgrind_errors_fails)
+{
+	/* A child process makes a memory error and is killed by its parent
+	 * with SIGKILL before Valgrind can write its error summary: the log
+	 * shows the child's error but no end, which fails the row. */
+	submit("#include <signal.h>\n#include <stdlib.h>\n"
+	       "#include <sys/wait.h>\n#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a + b; }\n"
+	       "void unit_behave(const char *how) {\n"
+	       "  (void)how;\n"
+	       "  pid_t child = fork();\n"
+	       "  if (child == 0) {\n"
+	       "    char *volatile p = malloc(8);\n"
+	       "    free(p);\n"
+	       "    free(p);\n"
+	       "    pause();\n"
+	       "  }\n"
+	       "  sleep(1);\n"
+	       "  kill(child, SIGKILL);\n"
+	       "  waitpid(child, NULL, 0);\n"
+	       "}\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	expect(r, "prog leaks", "failed", "without Valgrind's error summary");
+	cJSON_Delete(r);
+}
+
 Test(grader, refuses_a_call_of_the_harness)
 {
 	expect_refused("extern void harness_test_finished(void) "

@@ -41,6 +41,8 @@ Test(memcheck, correct_program_is_clean)
 	cr_assert_eq(status, 0, "vg-demo clean under memcheck: status %d:\n%s",
 		     status, report);
 	expect(report, "ERROR SUMMARY: 0 errors", "no false alarms");
+	/* and it did its work: a program that exits at once is clean too */
+	expect(report, "vg-demo: clean finished", "vg-demo ran to its end");
 }
 
 Test(memcheck, overflow_is_reported)

@@ -154,8 +154,10 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			int status = modes[i].run();
-			if (status == 0)
+			if (status == 0) {
+				printf("vg-demo: %s finished\n", argv[1]);
 				harness_proof_done("vg-demo", "mode=%s", argv[1]);
+			}
 			return status;
 		}
 	}

@@ -70,6 +70,10 @@ Test(libmm, smoke_test_passes)
 	snprintf(command, sizeof command, "env %s ./libmm-smoke", preload());
 	int status = run_capture(command, preloaded, OUTPUT_CAP);
 	cr_assert_eq(status, 0, "libmm-smoke failed:\n%s", preloaded);
+	cr_assert(strstr(preloaded, "libmm-smoke: all checks passed") != NULL,
+		  "libmm-smoke exited with status 0 but did not finish its "
+		  "checks (did malloc exit?):\n%s",
+		  preloaded);
 }
 
 Test(libmm, ls)

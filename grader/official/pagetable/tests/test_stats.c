@@ -250,7 +250,15 @@ Test(stats, shipped_traces_run)
 		"--strict --frames 2 --policy lru --trace traces/small.rw",
 		"--strict --frames 2 --policy opt --trace traces/small.lackey",
 	};
-	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
 		cr_assert_eq(run_vmsim(runs[i], out, sizeof out), 0,
 			     "vmsim %s: %s", runs[i], out);
+		/* it ran the trace: a report with references counted */
+		const char *line = strstr(out, "references ");
+		unsigned long refs = 0;
+		cr_assert(line != NULL && sscanf(line, "references %lu", &refs) == 1 &&
+				  refs > 0,
+			  "vmsim %s exited 0 without reporting its references:\n%s",
+			  runs[i], out);
+	}
 }
