@@ -664,10 +664,11 @@ Test(grader, a_process_bomb_meets_the_submissions_cap)
 
 Test(grader, a_child_that_hides_its_valgrind_errors_fails)
 {
-	/* A child process makes a memory error and is killed by its parent
-	 * with SIGKILL before Valgrind can write its error summary: the log
-	 * shows the child's error but no end, which fails the row. */
-	submit("#include <signal.h>\n#include <stdlib.h>\n"
+	/* A child process makes a memory error, writes a forged clean summary
+	 * to every descriptor but the proof's, and is killed by its parent
+	 * with SIGKILL before Valgrind can write the real one: the log shows
+	 * the child's error but no end, which fails the row. */
+	submit("#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
 	       "#include <sys/wait.h>\n#include <unistd.h>\n"
 	       "int unit_add(int a, int b) { return a + b; }\n"
 	       "void unit_behave(const char *how) {\n"
@@ -677,6 +678,11 @@ Test(grader, a_child_that_hides_its_valgrind_errors_fails)
 	       "    char *volatile p = malloc(8);\n"
 	       "    free(p);\n"
 	       "    free(p);\n"
+	       "    char line[128];\n"
+	       "    int n = snprintf(line, sizeof line, \"==%d== ERROR SUMMARY: 0 "
+	       "errors from 0 contexts\\n\", (int)getpid());\n"
+	       "    for (int fd = 4; fd < 1100; fd++)\n"
+	       "      (void)!write(fd, line, (size_t)n);\n"
 	       "    pause();\n"
 	       "  }\n"
 	       "  sleep(1);\n"
@@ -686,6 +692,33 @@ Test(grader, a_child_that_hides_its_valgrind_errors_fails)
 	cJSON *r;
 	cr_assert_eq(grade("", &r), 0);
 	expect(r, "prog leaks", "failed", "without Valgrind's error summary");
+	cJSON_Delete(r);
+}
+
+Test(grader, the_sandbox_shows_no_host_path_in_proc_1)
+{
+	if (!sandbox_works())
+		cr_skip_test("bubblewrap cannot make a sandbox here");
+	/* /proc/1 in the sandbox is bubblewrap: its command line must not
+	 * tell the code where the grader keeps its files. */
+	submit("#include <stdio.h>\n#include <unistd.h>\n"
+	       "int unit_add(int a, int b) { return a - b; }\n"
+	       "void unit_behave(const char *how) {\n"
+	       "  (void)how;\n"
+	       "  FILE *f = fopen(\"/proc/1/cmdline\", \"r\");\n"
+	       "  for (int c; f != NULL && (c = fgetc(f)) != EOF;)\n"
+	       "    putchar(c == 0 ? ' ' : c);\n"
+	       "  puts(\"<end>\");\n"
+	       "  fflush(stdout);\n"
+	       "  _exit(1);\n"
+	       "}\n");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	const char *message = field(check_named(r, "prog floods"), "message");
+	cr_assert(strstr(message, "<end>") != NULL, "no command line: %s",
+		  message);
+	cr_expect(strstr(message, "bwrap") != NULL && strstr(message, work) == NULL,
+		  "/proc/1/cmdline shows the grader's paths: %s", message);
 	cJSON_Delete(r);
 }
 
