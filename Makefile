@@ -10,7 +10,6 @@ BOOTSTRAP := tools/bootstrap.sh
 LAB_NAMES := isolation pagetable alloc
 SOLUTION_LABS := $(wildcard $(LAB_NAMES:%=solutions/%))
 STUDENT_LABS := $(wildcard $(LAB_NAMES:%=labs/%))
-OFFICIAL_LABS := $(wildcard $(LAB_NAMES:%=grader/official/%))
 EXPERIMENTS := $(wildcard experiments/Makefile experiments/*/Makefile)
 CHAPTERS := $(sort $(wildcard chapters/*.md))
 BOOK_OUT := book/out
@@ -20,10 +19,11 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
-.PHONY: all help grade grade-class test skeletons book student-book bench asan handout clean \
-	deps-grade deps-book deps-bench solutions-build labs-build experiments-build
+.PHONY: all help grade grade-class test skeletons official book student-book bench asan \
+	handout clean deps-grade deps-book deps-bench solutions-build labs-build \
+	experiments-build
 
-all: solutions-build labs-build experiments-build grader/grade tools/skelgen
+all: solutions-build labs-build experiments-build grader/grade tools/skelgen official
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
@@ -62,12 +62,12 @@ experiments-build: | deps-grade
 	@for mk in $(EXPERIMENTS); do \
 		$(MAKE) -C $$(dirname $$mk) TOP=$(ROOT) || exit 1; done
 
-grade: grader/grade
+grade: grader/grade official
 	grader/grade $(GRADE_FLAGS) $(SUBMISSION)
 
 # Every submission in CLASS (one folder per student), into OUT.
 OUT ?= grades
-grade-class: grader/grade
+grade-class: grader/grade official
 	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=dir [OUT=dir] [JOBS=n]" >&2; exit 2; }
 	sh tools/grade-class.sh -j $(or $(JOBS),1) $(CLASS) $(OUT) $(GRADE_FLAGS)
 
@@ -77,14 +77,25 @@ test: all | deps-book
 	tests/run.sh
 	$(if $(wildcard solutions),$(MAKE) book student-book)
 
-skeletons: tools/skelgen
+skeletons: tools/skelgen official
 	@test -d solutions || { echo "make skeletons needs solutions/"; exit 1; }
-	@mkdir -p labs grader/official
+	@mkdir -p labs
 	@for lab in $(SOLUTION_LABS); do name=$$(basename $$lab); \
-		rm -rf labs/$$name grader/official/$$name && \
-		tools/skelgen $$lab labs/$$name && \
-		tools/skelgen $$lab grader/official/$$name || exit 1; \
-		echo "skeletons: labs/$$name and grader/official/$$name"; done
+		rm -rf labs/$$name && tools/skelgen $$lab labs/$$name || exit 1; \
+		echo "skeletons: labs/$$name"; done
+
+# The grader's own copy of each lab (the skeleton, with the official tests,
+# rubric and Makefile) is generated from solutions/ at every build, never
+# committed; the handout, which has no solutions/, ships it ready-made.
+official: tools/skelgen
+	@if [ -d solutions ]; then \
+		rm -rf grader/official.new && mkdir -p grader/official.new && \
+		for lab in $(SOLUTION_LABS); do \
+			tools/skelgen $$lab grader/official.new/$$(basename $$lab) || exit 1; \
+		done && rm -rf grader/official && mv grader/official.new grader/official; \
+	elif [ ! -d grader/official ]; then \
+		echo "no solutions/ and no grader/official/: the grader has no labs" >&2; \
+		exit 1; fi
 
 book: all | deps-book
 	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
@@ -123,7 +134,7 @@ asan: | deps-grade
 			./run-tests) ; rc=$$?; \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; [ $$rc -eq 0 ] || exit 1; done
 
-handout:
+handout: tools/skelgen
 	tools/handout.sh build/handout
 
 clean:

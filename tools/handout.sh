@@ -1,8 +1,9 @@
 #!/bin/sh
 # handout.sh DIR: writes the student handout: the workbook without solutions/.
 # It holds chapters/, labs/ (the skeletons), the grader with its official
-# copies, book/, mk/, tools/ and the Makefile: `make grade` and `make test`
-# work there as they do here.
+# copies (generated here from solutions/ with tools/skelgen, since the
+# handout has no solutions/ to generate them from), book/, mk/, tools/ and
+# the Makefile: `make grade` and `make test` work there as they do here.
 set -eu
 dest=${1:?usage: handout.sh DIR}
 cd "$(dirname "$0")/.."
@@ -13,4 +14,10 @@ fi
 rm -rf "$dest"
 mkdir -p "$dest"
 git ls-files | grep -v '^solutions/' | tar -cf - -T - | tar -xf - -C "$dest"
+mkdir -p "$dest/grader/official"
+for lab in solutions/*/; do
+  tools/skelgen "$lab" "$dest/grader/official/$(basename "$lab")"
+done
+# there the official copies are part of the handout: not ignored by git
+sed -i '\|^/grader/official/$|d' "$dest/.gitignore"
 echo "handout: $dest ($(find "$dest" -type f | wc -l) files, no solutions/)"
