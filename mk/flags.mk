@@ -8,7 +8,7 @@
 
 # -Wno-format-truncation: the workbook bounds strings with snprintf, which
 # truncates safely by design; gcc would flag every such call.
-WORKBOOK_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -g -O2 \
+WORKBOOK_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wswitch-enum -g -O2 \
 		   -Wno-format-truncation
 # A student's copy (a folder inside labs/) builds without -Werror, as the
 # grader builds it, so that a warning never stops `make` in the lab.

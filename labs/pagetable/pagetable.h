@@ -109,9 +109,10 @@ static inline bool pte_allows(uint64_t pte, enum access kind)
 		return (pte & PTE_WRITABLE) != 0;
 	case ACCESS_EXEC:
 		return (pte & PTE_EXEC) != 0;
-	default:
-		return true; /* every present page is readable */
+	case ACCESS_READ:
+		break;
 	}
+	return true; /* every present page is readable */
 }
 
 const char *layout_check(size_t page_size, unsigned levels, unsigned va_bits);

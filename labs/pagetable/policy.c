@@ -230,7 +230,7 @@ static int heap_init(struct policy *p)
 /*
  * Makes a policy of the configured kind for config->frames frames (at
  * least 1), none of them in use; CLOCK needs config->clear_accessed.
- * Returns 0, or -1 if memory ran out.
+ * Returns 0, or -1 if memory ran out or the kind is not a policy.
  */
 int policy_init(struct policy *p, const struct policy_config *config)
 {
@@ -255,7 +255,11 @@ int policy_init(struct policy *p, const struct policy_config *config)
 	case POLICY_OPT:
 		rc = heap_init(p);
 		break;
-	default:
+	case POLICY_RANDOM:
+		break;
+	case POLICY_COUNT:
+		assert(!"not a policy");
+		rc = -1;
 		break;
 	}
 	if (rc != 0)
@@ -284,7 +288,9 @@ void policy_loaded(struct policy *p, size_t frame)
 	case POLICY_OPT:
 		opt_loaded(p, frame);
 		break;
-	default:
+	case POLICY_CLOCK:  /* the MMU sets the accessed bit */
+	case POLICY_RANDOM: /* keeps no history */
+	case POLICY_COUNT:
 		break;
 	}
 }
@@ -299,7 +305,10 @@ void policy_touch(struct policy *p, size_t frame, uint64_t now)
 	case POLICY_OPT:
 		opt_touch(p, frame, now);
 		break;
-	default:
+	case POLICY_FIFO:   /* order of loading only */
+	case POLICY_CLOCK:  /* the MMU sets the accessed bit */
+	case POLICY_RANDOM: /* keeps no history */
+	case POLICY_COUNT:
 		break;
 	}
 }
@@ -318,9 +327,13 @@ size_t policy_victim(struct policy *p)
 		return clock_victim(p);
 	case POLICY_OPT:
 		return p->heap_len == 0 ? 0 : p->heap[0];
-	default:
+	case POLICY_RANDOM:
 		return random_victim(p);
+	case POLICY_COUNT:
+		break;
 	}
+	assert(!"not a policy: policy_init() refuses it");
+	return 0;
 }
 
 /* Returns the name of a policy kind, as vmsim spells it. */

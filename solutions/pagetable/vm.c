@@ -792,7 +792,7 @@ static void vm_count(struct vm *vm, enum vm_event event)
 	case VM_SEGV_DENIED:
 		s->segfaults++;
 		break;
-	default:
+	case VM_ERROR: /* the simulator failed: not the reference's outcome */
 		break;
 	}
 }
