@@ -20,7 +20,7 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
 .PHONY: all help grade grade-class test skeletons official book student-book bench asan \
-	handout clean deps-grade deps-book deps-bench solutions-build labs-build \
+	handout clean format format-check deps-grade deps-book deps-bench deps-test solutions-build labs-build \
 	experiments-build
 
 all: solutions-build labs-build experiments-build grader/grade tools/skelgen official
@@ -35,6 +35,7 @@ help:
 	@echo "make handout     build/handout/: the workbook without solutions/"
 	@echo "make bench       performance figures"
 	@echo "make asan        build and test the solutions with sanitizers"
+	@echo "make format      format our C files (make format-check: only check)"
 
 deps-grade:
 	@$(BOOTSTRAP) grade
@@ -42,6 +43,8 @@ deps-book:
 	@$(BOOTSTRAP) grade book
 deps-bench:
 	@$(BOOTSTRAP) grade bench
+deps-test:
+	@$(BOOTSTRAP) grade book test
 
 tools/skelgen: tools/skelgen.c mk/flags.mk | deps-grade
 	$(CC) $(CFLAGS) -o $@ $<
@@ -73,9 +76,23 @@ grade-class: grader/grade official
 
 # In the student handout (no solutions/) the book's commands have nothing to
 # run, so make test there stops after the grader's own tests.
-test: all | deps-book
+test: all format-check | deps-test
 	tests/run.sh
 	$(if $(wildcard solutions),$(MAKE) book student-book)
+
+# Every C file of ours follows .clang-format (Debian's clang-format); the
+# skeletons in labs/ too, when they are ours (a handout's labs/ are the
+# student's). `make format` fixes what format-check finds.
+FORMAT_DIRS := solutions grader tools experiments practice bench $(if $(wildcard solutions),labs)
+FORMAT_FILES = $(shell find $(wildcard $(FORMAT_DIRS)) -path grader/official -prune \
+	-o -name '*.[ch]' -print)
+format-check: | deps-test
+	@clang-format --dry-run --Werror $(FORMAT_FILES) || { \
+		echo "format-check: the files above are not formatted; run 'make format'" >&2; \
+		exit 1; }
+	@echo "format-check: $(words $(FORMAT_FILES)) files follow .clang-format"
+format: | deps-test
+	clang-format -i $(FORMAT_FILES)
 
 skeletons: tools/skelgen official
 	@test -d solutions || { echo "make skeletons needs solutions/"; exit 1; }

@@ -33,7 +33,7 @@
 
 enum {
 	PAGE_SIZE = 4096,
-	FILE_PAGES = 16384, /* 64 MiB */
+	FILE_PAGES = 16384,              /* 64 MiB */
 	TMPFS_MAGIC_NUMBER = 0x01021994, /* statfs f_type of tmpfs */
 };
 
@@ -41,11 +41,11 @@ static const size_t FILE_SIZE = (size_t)FILE_PAGES * PAGE_SIZE;
 
 /* What one pass measured. */
 struct pass {
-	long major;      /* major faults: the page had to be read from disk */
-	long minor;      /* minor faults: no disk I/O was needed */
-	double ms;       /* wall time of the reads, in milliseconds */
-	size_t cached;   /* pages of the range in memory before the pass */
-	long rss_kib;    /* growth of the resident set, in KiB */
+	long major;    /* major faults: the page had to be read from disk */
+	long minor;    /* minor faults: no disk I/O was needed */
+	double ms;     /* wall time of the reads, in milliseconds */
+	size_t cached; /* pages of the range in memory before the pass */
+	long rss_kib;  /* growth of the resident set, in KiB */
 };
 
 /* Keeps the compiler from deleting reads whose result nobody uses. */
@@ -69,8 +69,9 @@ static int file_create(const char *dir)
 	snprintf(path, sizeof path, "%s/majflt-XXXXXX", dir);
 	int fd = mkstemp(path);
 	if (fd < 0) {
-		fprintf(stderr, "majflt: cannot create a file in %s: %s\n"
-				"majflt: pass a writable folder: majflt DIR\n",
+		fprintf(stderr,
+			"majflt: cannot create a file in %s: %s\n"
+			"majflt: pass a writable folder: majflt DIR\n",
 			dir, strerror(errno));
 		return -1;
 	}
@@ -79,8 +80,8 @@ static int file_create(const char *dir)
 	memset(chunk, 'x', sizeof chunk);
 	for (size_t done = 0; done < FILE_SIZE; done += sizeof chunk) {
 		if (write(fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk) {
-			fprintf(stderr, "majflt: write to %s failed: %s\n",
-				dir, strerror(errno));
+			fprintf(stderr, "majflt: write to %s failed: %s\n", dir,
+				strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -195,8 +196,9 @@ static void tmpfs_warn(const char *dir)
 {
 	struct statfs fs;
 	if (statfs(dir, &fs) == 0 && fs.f_type == TMPFS_MAGIC_NUMBER)
-		fprintf(stderr, "majflt: %s is a tmpfs (memory only): expect "
-				"no major faults; try majflt /var/tmp\n",
+		fprintf(stderr,
+			"majflt: %s is a tmpfs (memory only): expect "
+			"no major faults; try majflt /var/tmp\n",
 			dir);
 }
 

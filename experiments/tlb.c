@@ -76,8 +76,8 @@ static void shuffle(size_t *order, size_t n)
 static void **slot(unsigned char *base, size_t k, bool spread)
 {
 	size_t line = (k + k / LINES_PER_PAGE) % LINES_PER_PAGE;
-	size_t offset = spread ? k * PAGE_SIZE + line * LINE_SIZE
-			       : k * LINE_SIZE;
+	size_t offset =
+		spread ? k * PAGE_SIZE + line * LINE_SIZE : k * LINE_SIZE;
 	return (void **)(base + offset);
 }
 // ANCHOR_END: slot
@@ -122,8 +122,7 @@ static double chain_time(void **start)
 // ANCHOR_END: chase
 
 /* Builds a chain of n slots and returns the best of RUNS timings, in ns. */
-static double measure(unsigned char *base, size_t n, bool spread,
-		      size_t *order)
+static double measure(unsigned char *base, size_t n, bool spread, size_t *order)
 {
 	void **start = chain_build(base, n, spread, order);
 	chain_time(start); /* warm-up: caches, TLB, any page still unmapped */
@@ -164,8 +163,8 @@ static unsigned char *area_map(size_t len, bool huge)
 	unsigned char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED) {
-		fprintf(stderr, "tlb: mmap of %zu MiB failed: %s\n",
-			span >> 20, strerror(errno));
+		fprintf(stderr, "tlb: mmap of %zu MiB failed: %s\n", span >> 20,
+			strerror(errno));
 		return NULL;
 	}
 	size_t skip = (HUGE_SIZE - (uintptr_t)raw % HUGE_SIZE) % HUGE_SIZE;
@@ -205,8 +204,8 @@ static void row_print(unsigned char *area, size_t n, size_t *order)
 {
 	double spread = measure(area, n, true, order);
 	double packed = measure(area, n, false, order);
-	printf("%8zu %7zu KiB %14.2f %14.2f\n", n, n * PAGE_SIZE / 1024,
-	       spread, packed);
+	printf("%8zu %7zu KiB %14.2f %14.2f\n", n, n * PAGE_SIZE / 1024, spread,
+	       packed);
 }
 
 int main(int argc, char **argv)

@@ -99,7 +99,8 @@ int cgroup_open(struct cgroup *cg, long long memory_bytes, int processes,
 		snprintf(path, sizeof path, "%s%s/cgroup.subtree_control", ROOT,
 			 strcmp(own, "/") == 0 ? "" : own);
 		FILE *f = fopen(path, "r");
-		if (f != NULL && fgets(controllers, sizeof controllers, f) == NULL)
+		if (f != NULL &&
+		    fgets(controllers, sizeof controllers, f) == NULL)
 			controllers[0] = '\0';
 		if (f != NULL)
 			fclose(f);
@@ -149,7 +150,8 @@ void cgroup_close(struct cgroup *cg)
 		if (cg->paths[i][0] == '\0')
 			continue;
 		/* a group can be removed only once empty */
-		for (int round = 0; round < 50 && rmdir(cg->paths[i]) != 0; round++) {
+		for (int round = 0; round < 50 && rmdir(cg->paths[i]) != 0;
+		     round++) {
 			kill_members(cg->paths[i]);
 			usleep(20000);
 		}

@@ -39,12 +39,16 @@ const char *check_run_unproven(const struct proofs_seen *seen)
 
 /* Judges a finished run into o. */
 static void judge(const struct check *c, const struct proc_result *res,
-		  const struct proofs_seen *seen, int seconds, struct outcome *o)
+		  const struct proofs_seen *seen, int seconds,
+		  struct outcome *o)
 {
 	bool skip = res->exited && res->exit_code == EXIT_SKIP;
 	char tail[OUTCOME_MESSAGE_CAP - 300], how[128];
 	text_tail(res->output ? res->output : "",
-		  skip ? 1 : res->flooded ? 2 : 8, tail, sizeof tail);
+		  skip           ? 1
+		  : res->flooded ? 2
+				 : 8,
+		  tail, sizeof tail);
 	proc_describe(res, seconds, how, sizeof how);
 	const char *unproven = check_run_unproven(seen);
 	if (proc_succeeded(res) && unproven == NULL) {
@@ -78,7 +82,8 @@ static void grade(const struct check *c, const struct check_env *env,
 		return;
 	}
 	const char *vars[] = {proofs.key_env, proofs.fd_env, NULL};
-	struct proc_limits lim = {.seconds = env->seconds, .dir = env->dir,
+	struct proc_limits lim = {.seconds = env->seconds,
+				  .dir = env->dir,
 				  .limit_memory = true,
 				  .pass = {{proofs.fds[1], PROOF_FD}},
 				  .listen = {proofs.fds[0]},

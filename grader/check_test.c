@@ -59,7 +59,8 @@ static void list_add(struct test_list *list, const char *name)
 {
 	if (list->count == list->cap) {
 		list->cap = list->cap ? 2 * list->cap : 32;
-		list->names = realloc(list->names, list->cap * sizeof *list->names);
+		list->names =
+			realloc(list->names, list->cap * sizeof *list->names);
 		if (list->names == NULL) {
 			fprintf(stderr, "grader: out of memory\n");
 			exit(3);
@@ -120,8 +121,7 @@ static bool listed(const struct test_list *list, const char *name)
  * which could print a list without its failing tests. Returns 0, or -1
  * with list->failure.
  */
-static int check_against_sources(const char *official,
-				 struct test_list *list)
+static int check_against_sources(const char *official, struct test_list *list)
 {
 	char path[4096], line[1024], suite[256], name[256], full[520];
 	snprintf(path, sizeof path, "%s/tests", official);
@@ -139,7 +139,8 @@ static int check_against_sources(const char *official,
 				continue;
 			p += 5;
 			if (!take_identifier(&p, suite, sizeof suite) ||
-			    *p++ != ',' || !take_identifier(&p, name, sizeof name))
+			    *p++ != ',' ||
+			    !take_identifier(&p, name, sizeof name))
 				continue;
 			snprintf(full, sizeof full, "%s/%s", suite, name);
 			if (!listed(list, full)) {
@@ -166,8 +167,8 @@ static int check_against_sources(const char *official,
  */
 static int list_tests(const struct check_env *env, struct test_list *list)
 {
-	struct proc_limits lim = {.seconds = env->seconds, .dir = env->dir,
-				  .limit_memory = true};
+	struct proc_limits lim = {
+		.seconds = env->seconds, .dir = env->dir, .limit_memory = true};
 	struct sandbox_binds binds = {0};
 	struct proc_result res;
 	sandbox_run(env->sandbox, "./run-tests --list", &lim, &binds, &res);
@@ -182,7 +183,8 @@ static int list_tests(const struct check_env *env, struct test_list *list)
 				       : res.signal  ? STATUS_CRASHED
 						     : STATUS_FAILED;
 		snprintf(list->failure, sizeof list->failure,
-			 "the test program did not start its tests (%s): %.1500s",
+			 "the test program did not start its tests (%s): "
+			 "%.1500s",
 			 how, res.output ? res.output : "");
 		rc = -1;
 	}
@@ -269,8 +271,8 @@ static void read_report(const char *results, const char *ends,
 	if (key != NULL)
 		token_of(key, name, token);
 	const char *p = results;
-	for (int n = 0; n < REPORT_LINES_MAX && next_line(&p, line, sizeof line);
-	     n++) {
+	for (int n = 0;
+	     n < REPORT_LINES_MAX && next_line(&p, line, sizeof line); n++) {
 		int off = 0, must_end = 1;
 		if (sscanf(line, "%15s %1023s %n", kind, who, &off) < 2 ||
 		    strcmp(who, name) != 0)
@@ -290,8 +292,8 @@ static void read_report(const char *results, const char *ends,
 		}
 	}
 	p = ends;
-	for (int n = 0; n < REPORT_LINES_MAX && next_line(&p, line, sizeof line);
-	     n++) {
+	for (int n = 0;
+	     n < REPORT_LINES_MAX && next_line(&p, line, sizeof line); n++) {
 		if (sscanf(line, "end %1023s %31s", who, word) != 2 ||
 		    strcmp(who, name) != 0)
 			continue;
@@ -308,10 +310,11 @@ static enum status judge_test(const struct test_report *tr,
 			      char *msg, size_t cap)
 {
 	if (tr->results > 1 || tr->forged > 0 || tr->ends > 1) {
-		snprintf(msg, cap, "the test run sent records the harness did "
-				   "not write (%d results, %d false and %d "
-				   "true end records): something in the test "
-				   "process forged them",
+		snprintf(msg, cap,
+			 "the test run sent records the harness did "
+			 "not write (%d results, %d false and %d "
+			 "true end records): something in the test "
+			 "process forged them",
 			 tr->results, tr->forged, tr->ends);
 		return STATUS_FAILED;
 	}
@@ -322,18 +325,20 @@ static enum status judge_test(const struct test_report *tr,
 		size_t len = run->output_len;
 		size_t shown = len < TAIL_SHOWN ? len : TAIL_SHOWN;
 		snprintf(msg, cap,
-			 "no result: the test run was cut short (%s); it printed:\n%s",
+			 "no result: the test run was cut short (%s); it "
+			 "printed:\n%s",
 			 how, out + len - shown);
 		return run->timed_out ? STATUS_TIMEOUT : STATUS_CRASHED;
 	}
 	if (tr->status == STATUS_PASSED && tr->must_end && tr->ends == 0) {
-		snprintf(msg, cap, "the test's process exited before the test "
-				   "finished (did something call exit()?)");
+		snprintf(msg, cap,
+			 "the test's process exited before the test "
+			 "finished (did something call exit()?)");
 		return STATUS_FAILED;
 	}
 	if (tr->status == STATUS_CRASHED && tr->message[0] == '\0')
-		snprintf(msg, cap, "the test crashed (signal %d: %s)", tr->signal,
-			 strsignal(tr->signal));
+		snprintf(msg, cap, "the test crashed (signal %d: %s)",
+			 tr->signal, strsignal(tr->signal));
 	else
 		snprintf(msg, cap, "%s", tr->message);
 	return tr->status;
@@ -354,8 +359,8 @@ struct channels {
 
 static int open_channels(const char *own, struct channels *ch)
 {
-	*ch = (struct channels){.results = {-1, -1}, .ends_read = -1,
-				.ends_hold = -1};
+	*ch = (struct channels){
+		.results = {-1, -1}, .ends_read = -1, .ends_hold = -1};
 	snprintf(ch->ends_path, sizeof ch->ends_path, "%s/ends", own);
 	snprintf(ch->ends_env, sizeof ch->ends_env, "GRADER_ENDS=%s",
 		 ch->ends_path);
@@ -455,7 +460,8 @@ static void run_group(const struct check *c, const struct check_env *env,
 	size_t matched = count_matches(c, list);
 	int group_seconds = env->seconds * (int)(matched < 10 ? matched : 10);
 	const char *vars[] = {ch->ends_env, "GRADER_RESULTS_FD=3", NULL};
-	struct proc_limits lim = {.seconds = group_seconds, .dir = env->dir,
+	struct proc_limits lim = {.seconds = group_seconds,
+				  .dir = env->dir,
 				  .limit_memory = true,
 				  .pass = {{ch->results[1], RESULTS_FD}},
 				  .listen = {ch->results[0], ch->ends_read},
@@ -508,7 +514,8 @@ static void grade(const struct check *c, const struct check_env *env,
 	} else {
 		o->status = STATUS_FAILED;
 		snprintf(o->message, sizeof o->message,
-			 "grader error: cannot make the report channels in %s: %s",
+			 "grader error: cannot make the report channels in %s: "
+			 "%s",
 			 env->own, strerror(errno));
 	}
 	close_channels(&ch);

@@ -67,8 +67,8 @@ static void split_command(const char *field, char *opts, size_t opts_cap,
 static bool starts_error(const char *body)
 {
 	static const char *const words[] = {
-		"Invalid", "uninitialised", "definitely lost", "Mismatched",
-		"overlap", "fishy",
+		"Invalid",    "uninitialised", "definitely lost",
+		"Mismatched", "overlap",       "fishy",
 	};
 	if (body[0] == ' ' || body[0] == '\n')
 		return false;
@@ -113,7 +113,8 @@ static void read_log(const char *log, struct log_summary *s)
 			ended[i]++, s->errors += count;
 		else if (s->first[0] == '\0' || in_error) {
 			/* an error report runs from its first line to a blank one */
-			in_error = in_error ? body[0] != '\n' : starts_error(body);
+			in_error =
+				in_error ? body[0] != '\n' : starts_error(body);
 			if (in_error)
 				strncat(s->first, body,
 					sizeof s->first - strlen(s->first) - 1);
@@ -128,8 +129,8 @@ static void read_log(const char *log, struct log_summary *s)
 }
 
 /* Judges the run from its log, its proofs and its exit into o. */
-static void judge(const struct proc_result *res,
-		  const struct proofs_seen *seen, int seconds, struct outcome *o)
+static void judge(const struct proc_result *res, const struct proofs_seen *seen,
+		  int seconds, struct outcome *o)
 {
 	struct log_summary s;
 	read_log(res->channel[0] ? res->channel[0] : "", &s);
@@ -140,8 +141,8 @@ static void judge(const struct proc_result *res,
 	if (s.errors > 0) {
 		o->status = STATUS_FAILED;
 		snprintf(o->message, sizeof o->message,
-			 "memcheck found %ld error(s); the first:\n%s", s.errors,
-			 s.first);
+			 "memcheck found %ld error(s); the first:\n%s",
+			 s.errors, s.first);
 	} else if (res->timed_out || !proc_succeeded(res) || s.begun == 0) {
 		o->status = res->timed_out ? STATUS_TIMEOUT : STATUS_FAILED;
 		snprintf(o->message, sizeof o->message,
@@ -176,7 +177,8 @@ static void run_valgrind(const struct check *c, const struct check_env *env,
 	int seconds = env->seconds * SLOWDOWN;
 	const char *vars[] = {proofs->key_env, proofs->fd_env, NULL};
 	struct proc_limits lim = {
-		.seconds = seconds, .dir = env->dir,
+		.seconds = seconds,
+		.dir = env->dir,
 		.descriptors = LOG_FD + 1,
 		.pass = {{log[1], LOG_FD}, {proofs->fds[1], PROOF_FD}},
 		.listen = {log[0], proofs->fds[0]},

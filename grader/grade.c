@@ -51,7 +51,8 @@ static void usage(FILE *out)
 		"[--gradescope FILE]\n"
 		"             [--csv FILE [--name NAME]] "
 		"[--list-files] [--timeout S]\n"
-		"             [--sandbox auto|on|off] [--verbose] [--root DIR]\n"
+		"             [--sandbox auto|on|off] [--verbose] [--root "
+		"DIR]\n"
 		"             [SUBMISSION_DIR]\n"
 		"Grades SUBMISSION_DIR (default: labs), a folder shaped like "
 		"labs/.\n");
@@ -82,8 +83,18 @@ static int parse_positive(const char *opt, const char *value)
 
 static struct args parse_args(int argc, char **argv)
 {
-	enum { LAB = 256, STAGE, JSON, GRADESCOPE, CSV, NAME, LIST_FILES,
-	       TIMEOUT, SANDBOX, ROOT };
+	enum {
+		LAB = 256,
+		STAGE,
+		JSON,
+		GRADESCOPE,
+		CSV,
+		NAME,
+		LIST_FILES,
+		TIMEOUT,
+		SANDBOX,
+		ROOT
+	};
 	static const struct option options[] = {
 		{"lab", required_argument, NULL, LAB},
 		{"stage", required_argument, NULL, STAGE},
@@ -101,25 +112,53 @@ static struct args parse_args(int argc, char **argv)
 	};
 	struct args a = {.submission = "labs"};
 	opterr = 0;
-	for (int c; (c = getopt_long(argc, argv, ":vh", options, NULL)) != -1;) {
+	for (int c;
+	     (c = getopt_long(argc, argv, ":vh", options, NULL)) != -1;) {
 		switch (c) {
-		case LAB: a.lab = optarg; break;
-		case STAGE: a.stage = parse_positive("--stage", optarg); break;
-		case JSON: a.json = optarg; break;
-		case GRADESCOPE: a.gradescope = optarg; break;
-		case CSV: a.csv = optarg; break;
-		case NAME: a.name = optarg; break;
-		case LIST_FILES: a.list_files = true; break;
-		case TIMEOUT: a.timeout = parse_positive("--timeout", optarg); break;
+		case LAB:
+			a.lab = optarg;
+			break;
+		case STAGE:
+			a.stage = parse_positive("--stage", optarg);
+			break;
+		case JSON:
+			a.json = optarg;
+			break;
+		case GRADESCOPE:
+			a.gradescope = optarg;
+			break;
+		case CSV:
+			a.csv = optarg;
+			break;
+		case NAME:
+			a.name = optarg;
+			break;
+		case LIST_FILES:
+			a.list_files = true;
+			break;
+		case TIMEOUT:
+			a.timeout = parse_positive("--timeout", optarg);
+			break;
 		case SANDBOX:
 			if (!sandbox_parse_mode(optarg, &a.sandbox))
-				fail_usage("--sandbox takes auto, on or off", NULL);
+				fail_usage("--sandbox takes auto, on or off",
+					   NULL);
 			break;
-		case ROOT: a.root = optarg; break;
-		case 'v': a.verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case ':': fail_usage("%s needs a value", argv[optind - 1]); break;
-		default: fail_usage("unknown option %s", argv[optind - 1]); break;
+		case ROOT:
+			a.root = optarg;
+			break;
+		case 'v':
+			a.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			fail_usage("%s needs a value", argv[optind - 1]);
+			break;
+		default:
+			fail_usage("unknown option %s", argv[optind - 1]);
+			break;
 		}
 	}
 	if (optind < argc)
@@ -173,8 +212,8 @@ static int list_files(const char *root, char **labs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_CAP], err[1024];
 		struct rubric r;
-		snprintf(path, sizeof path, "%s/grader/official/%s/rubric", root,
-			 labs[i]);
+		snprintf(path, sizeof path, "%s/grader/official/%s/rubric",
+			 root, labs[i]);
 		if (rubric_load(&r, path, err, sizeof err) != 0) {
 			fprintf(stderr, "grade: %s\n", err);
 			return 1;
@@ -264,8 +303,9 @@ static int open_sandbox(const struct args *a, const char *root,
 			size_t cap)
 {
 	char why[512] = "--sandbox off";
-	*sb = a->sandbox == SANDBOX_OFF ? NULL
-					: sandbox_start(root, scratch, why, sizeof why);
+	*sb = a->sandbox == SANDBOX_OFF
+		      ? NULL
+		      : sandbox_start(root, scratch, why, sizeof why);
 	if (*sb != NULL) {
 		snprintf(what, cap, "bubblewrap");
 		return 0;
@@ -275,7 +315,8 @@ static int open_sandbox(const struct args *a, const char *root,
 		fprintf(stderr,
 			"grade: the sandbox does not work here: %s\n"
 			"grade: refusing to run %s's code unconfined; "
-			"pass --sandbox off to grade code you trust without it\n",
+			"pass --sandbox off to grade code you trust without "
+			"it\n",
 			why, a->submission);
 		return 2;
 	}
@@ -313,7 +354,8 @@ static int write_reports(const struct args *a, const struct lab_result *results,
 	if (a->json && report_json(a->json, results, n, sandbox) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
 	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
-		fprintf(stderr, "grade: cannot write %s\n", a->gradescope), rc = 1;
+		fprintf(stderr, "grade: cannot write %s\n", a->gradescope),
+			rc = 1;
 	const char *name = a->name ? a->name : a->submission;
 	if (a->csv && report_csv(a->csv, name, results, n, sandbox) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->csv), rc = 1;
@@ -325,7 +367,8 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 {
 	struct stat st;
 	if (stat(a->submission, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "grade: no submission folder %s\n", a->submission);
+		fprintf(stderr, "grade: no submission folder %s\n",
+			a->submission);
 		return 2;
 	}
 	char scratch[PATH_MAX], sandbox[600];
@@ -339,13 +382,17 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 	}
 	printf("Grading %s%s\n", a->submission,
 	       a->stage ? " (up to the stage asked for)" : "");
-	printf("Sandbox: %s\n", sb != NULL ? "bubblewrap (no network; sees only "
-					     "the lab and the system's programs)"
-					   : sandbox);
+	printf("Sandbox: %s\n", sb != NULL
+					? "bubblewrap (no network; sees only "
+					  "the lab and the system's programs)"
+					: sandbox);
 	printf("Caps: %s\n", sandbox_caps(sb));
-	struct grade_options opt = {.root = root, .submission = a->submission,
-				    .scratch = scratch, .sandbox = sb,
-				    .stage = a->stage, .timeout = a->timeout};
+	struct grade_options opt = {.root = root,
+				    .submission = a->submission,
+				    .scratch = scratch,
+				    .sandbox = sb,
+				    .stage = a->stage,
+				    .timeout = a->timeout};
 	static struct lab_result results[MAX_LABS];
 	int score, max;
 	rc = grade_labs(a, &opt, labs, n, results, &score, &max);

@@ -143,7 +143,8 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP], path[PATH_CAP];
 	snprintf(path, sizeof path, "%s/grader/official/%s", opt->root, lab);
 	snprintf(cmd, sizeof cmd, "cp -R %s %s",
-		 proc_quote(path, q1, sizeof q1), proc_quote(dir, q2, sizeof q2));
+		 proc_quote(path, q1, sizeof q1),
+		 proc_quote(dir, q2, sizeof q2));
 	if (!run_quiet(cmd, 60)) {
 		snprintf(res->problem, sizeof res->problem,
 			 "grader error: cannot copy %s", path);
@@ -161,8 +162,8 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 		return -1;
 	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
 		 proc_quote(opt->root, q1, sizeof q1));
-	struct proc_limits lim = {.seconds = BUILD_SECONDS, .dir = dir,
-				  .limit_memory = true};
+	struct proc_limits lim = {
+		.seconds = BUILD_SECONDS, .dir = dir, .limit_memory = true};
 	struct sandbox_binds binds = {.dir_writable = true};
 	struct proc_result build;
 	rc = sandbox_run(opt->sandbox, cmd, &lim, &binds, &build);
@@ -175,13 +176,14 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 			text_tail(output, 12, errors, sizeof errors);
 		proc_describe(&build, BUILD_SECONDS, how, sizeof how);
 		snprintf(res->problem, sizeof res->problem,
-			 "the lab does not compile (make: %s):\n%s", how, errors);
+			 "the lab does not compile (make: %s):\n%s", how,
+			 errors);
 		rc = -1;
 	}
 	proc_result_free(&build);
 	char why[OUTCOME_MESSAGE_CAP - 100];
 	if (rc == 0 && screen_objects(opt->sandbox, dir, &res->rubric, why,
-				     sizeof why) != 0) {
+				      sizeof why) != 0) {
 		snprintf(res->problem, sizeof res->problem,
 			 "refused before running anything: %s", why);
 		rc = -1;
@@ -237,7 +239,8 @@ static void grade_check(const struct check *c, size_t i, struct check_env *env,
 	snprintf(own, sizeof own, "%s.check%zu", env->dir, i);
 	if (mkdir(own, 0700) != 0) {
 		snprintf(o->message, sizeof o->message,
-			 "grader error: cannot make %s: %s", own, strerror(errno));
+			 "grader error: cannot make %s: %s", own,
+			 strerror(errno));
 		return;
 	}
 	env->own = own;
@@ -252,9 +255,12 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 	char official[PATH_CAP];
 	snprintf(official, sizeof official, "%s/grader/official/%s", opt->root,
 		 lab);
-	struct check_env env = {
-		.sandbox = opt->sandbox, .dir = dir, .official = official,
-		.seconds = opt->timeout > 0 ? opt->timeout : res->rubric.timeout};
+	struct check_env env = {.sandbox = opt->sandbox,
+				.dir = dir,
+				.official = official,
+				.seconds = opt->timeout > 0
+						   ? opt->timeout
+						   : res->rubric.timeout};
 	struct kind_states ks = {0};
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
@@ -284,8 +290,8 @@ void lab_grade(const char *lab, const struct grade_options *opt,
 	*res = (struct lab_result){0};
 	snprintf(res->name, sizeof res->name, "%s", lab);
 	char rubric_path[PATH_CAP], dir[PATH_CAP];
-	snprintf(rubric_path, sizeof rubric_path, "%s/grader/official/%s/rubric",
-		 opt->root, lab);
+	snprintf(rubric_path, sizeof rubric_path,
+		 "%s/grader/official/%s/rubric", opt->root, lab);
 	if (rubric_load(&res->rubric, rubric_path, res->problem,
 			sizeof res->problem) != 0)
 		return;

@@ -17,8 +17,9 @@ struct lab_result {
 	char name[64];
 	struct rubric rubric;
 	bool rubric_ok;
-	int max_stage;        /* stages 1..max_stage were graded */
-	char problem[OUTCOME_MESSAGE_CAP]; /* lab-wide: missing file, no build */
+	int max_stage; /* stages 1..max_stage were graded */
+	char problem
+		[OUTCOME_MESSAGE_CAP]; /* lab-wide: missing file, no build */
 	char warnings[OUTCOME_MESSAGE_CAP]; /* compiler warnings, shown only */
 	struct outcome outcomes[RUBRIC_MAX_CHECKS];
 	size_t noutcomes;
@@ -26,12 +27,12 @@ struct lab_result {
 };
 
 struct grade_options {
-	const char *root;       /* the workbook: mk/, grader/official/ */
-	const char *submission; /* a folder shaped like labs/ */
-	const char *scratch;    /* an empty folder of the grader's own */
+	const char *root;              /* the workbook: mk/, grader/official/ */
+	const char *submission;        /* a folder shaped like labs/ */
+	const char *scratch;           /* an empty folder of the grader's own */
 	const struct sandbox *sandbox; /* NULL: the code runs unconfined */
-	int stage;              /* grade stages 1..stage; 0 for all */
-	int timeout;            /* seconds per check; 0 for the rubric's */
+	int stage;                     /* grade stages 1..stage; 0 for all */
+	int timeout; /* seconds per check; 0 for the rubric's */
 };
 
 /* Grades one lab; always fills res, whatever the submission does. */

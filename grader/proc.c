@@ -36,7 +36,7 @@ static const rlim_t ADDRESS_SPACE_CAP = (rlim_t)16 << 30; /* 16 GiB */
 
 enum {
 	FIRST_FREE_FD = 100, /* above 3 and whatever stdio uses */
-	ORPHAN_ROUNDS = 10, /* orphans may fork: look again, this often */
+	ORPHAN_ROUNDS = 10,  /* orphans may fork: look again, this often */
 };
 static volatile pid_t running; /* the child proc_run waits for, or 0 */
 static double deadline;        /* see proc_set_deadline(); 0 for none */
@@ -60,14 +60,20 @@ static void kill_orphans(void)
 		ssize_t n;
 		while ((n = getdents64(dir, entries, sizeof entries)) > 0) {
 			for (ssize_t off = 0; off < n;) {
-				struct dirent64 *e = (struct dirent64 *)(entries + off);
+				struct dirent64 *e =
+					(struct dirent64 *)(entries + off);
 				off += e->d_reclen;
 				char path[64], stat[512];
-				snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-				int fd = e->d_name[0] >= '1' && e->d_name[0] <= '9'
-						 ? open(path, O_RDONLY | O_CLOEXEC)
+				snprintf(path, sizeof path, "/proc/%s/stat",
+					 e->d_name);
+				int fd = e->d_name[0] >= '1' &&
+							 e->d_name[0] <= '9'
+						 ? open(path,
+							O_RDONLY | O_CLOEXEC)
 						 : -1;
-				ssize_t len = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
+				ssize_t len = fd >= 0 ? read(fd, stat,
+							     sizeof stat - 1)
+						      : -1;
 				if (fd >= 0)
 					close(fd);
 				if (len <= 0)
@@ -78,7 +84,8 @@ static void kill_orphans(void)
 				char state;
 				int ppid;
 				if (close_paren != NULL &&
-				    sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 &&
+				    sscanf(close_paren + 1, " %c %d", &state,
+					   &ppid) == 2 &&
 				    ppid == self) {
 					pid_t pid = atoi(e->d_name);
 					kill(pid, SIGKILL);
@@ -143,9 +150,10 @@ static void pass_descriptors(const struct proc_limits *lim)
 	int moved[PROC_PASS_MAX], highest = STDERR_FILENO;
 	/* out of the way of the target numbers first */
 	for (int i = 0; i < PROC_PASS_MAX; i++)
-		moved[i] = lim->pass[i].fd > 0 && lim->pass[i].as > STDERR_FILENO
-				   ? fcntl(lim->pass[i].fd, F_DUPFD, FIRST_FREE_FD)
-				   : -1;
+		moved[i] =
+			lim->pass[i].fd > 0 && lim->pass[i].as > STDERR_FILENO
+				? fcntl(lim->pass[i].fd, F_DUPFD, FIRST_FREE_FD)
+				: -1;
 	for (int i = 0; i < PROC_PASS_MAX; i++) {
 		if (moved[i] < 0)
 			continue;
@@ -156,7 +164,8 @@ static void pass_descriptors(const struct proc_limits *lim)
 	for (int fd = STDERR_FILENO + 1; fd < highest; fd++) {
 		bool passed = false;
 		for (int i = 0; i < PROC_PASS_MAX; i++)
-			passed = passed || (moved[i] >= 0 && lim->pass[i].as == fd);
+			passed = passed ||
+				 (moved[i] >= 0 && lim->pass[i].as == fd);
 		if (!passed)
 			close(fd);
 	}
@@ -258,12 +267,12 @@ static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
 			res->timed_out = true;
 			break;
 		}
-		struct pollfd p[1 + PROC_CHANNELS] = {{.fd = fd, .events = POLLIN}};
+		struct pollfd p[1 + PROC_CHANNELS] = {
+			{.fd = fd, .events = POLLIN}};
 		for (int i = 0; i < PROC_CHANNELS; i++)
-			p[1 + i] = (struct pollfd){.fd = lim->listen[i] > 0
-							       ? lim->listen[i]
-							       : -1,
-						   .events = POLLIN};
+			p[1 + i] = (struct pollfd){
+				.fd = lim->listen[i] > 0 ? lim->listen[i] : -1,
+				.events = POLLIN};
 		int ready = poll(p, 1 + PROC_CHANNELS, (int)(left * 1000) + 1);
 		for (int i = 0; ready > 0 && i < PROC_CHANNELS; i++)
 			if (p[1 + i].revents & POLLIN)
@@ -296,7 +305,8 @@ static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
 	} else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
 		res->signal = WTERMSIG(status);
 	} else if (WIFSIGNALED(status) && !res->timed_out && !res->flooded) {
-		res->signal = SIGKILL; /* killed by someone else, e.g. the OOM killer */
+		res->signal =
+			SIGKILL; /* killed by someone else, e.g. the OOM killer */
 	}
 }
 

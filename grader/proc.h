@@ -15,7 +15,7 @@ enum {
 	PROC_PASS_MAX = 4,                    /* descriptors passed on */
 	PROC_JOIN_MAX = 2,                    /* control groups joined */
 	PROC_CHANNEL_KEEP = 1024 * 1024,      /* bytes kept of each */
-	PROC_OUTPUT_KEEP = 64 * 1024,        /* bytes of output kept */
+	PROC_OUTPUT_KEEP = 64 * 1024,         /* bytes of output kept */
 	PROC_OUTPUT_FLOOD = 16 * 1024 * 1024, /* bytes that count as a flood */
 };
 
@@ -26,30 +26,30 @@ struct proc_pass {
 };
 
 struct proc_limits {
-	int seconds;          /* wall-clock limit; the process group is killed */
-	bool limit_memory;    /* cap the address space (off under Valgrind) */
-	int descriptors;      /* if > 0: RLIMIT_NOFILE, soft and hard */
-	const char *dir;      /* working directory */
+	int seconds;       /* wall-clock limit; the process group is killed */
+	bool limit_memory; /* cap the address space (off under Valgrind) */
+	int descriptors;   /* if > 0: RLIMIT_NOFILE, soft and hard */
+	const char *dir;   /* working directory */
 	struct proc_pass pass[PROC_PASS_MAX]; /* every other descriptor of the
 					       * grader is closed */
 	int listen[PROC_CHANNELS]; /* if > 0: read while it runs, into
 				    * proc_result.channel (non-blocking) */
-	const char *const *env; /* NAME=VALUE words for the command, or NULL */
+	const char *const *env;  /* NAME=VALUE words for the command, or NULL */
 	int join[PROC_JOIN_MAX]; /* if > 0: a cgroup.procs the command joins
 				  * before it starts (cgroup.h) */
 };
 
 struct proc_result {
-	bool started;      /* false if the command could not be started */
-	bool exited;       /* exited normally, with exit_code */
+	bool started; /* false if the command could not be started */
+	bool exited;  /* exited normally, with exit_code */
 	int exit_code;
-	int signal;        /* the signal that killed it (or, when it ran
+	int signal;     /* the signal that killed it (or, when it ran
 			    * under sh, the command sh ran), or 0 */
-	bool timed_out;    /* killed at the time limit */
-	bool flooded;      /* killed for printing more than PROC_OUTPUT_FLOOD */
-	char *output;      /* stdout and stderr, at most PROC_OUTPUT_KEEP bytes */
+	bool timed_out; /* killed at the time limit */
+	bool flooded;   /* killed for printing more than PROC_OUTPUT_FLOOD */
+	char *output;   /* stdout and stderr, at most PROC_OUTPUT_KEEP bytes */
 	size_t output_len;
-	size_t output_total; /* all bytes printed, kept or not */
+	size_t output_total;          /* all bytes printed, kept or not */
 	char *channel[PROC_CHANNELS]; /* what came on lim->listen[i], at most
 				       * PROC_CHANNEL_KEEP bytes, or NULL */
 	size_t channel_len[PROC_CHANNELS];

@@ -60,7 +60,8 @@ void proofs_read(const struct proofs *p, const char *text,
 		size_t len = strcspn(at, "\n");
 		char line[600];
 		snprintf(line, sizeof line, "%.*s",
-			 (int)(len < sizeof line - 1 ? len : sizeof line - 1), at);
+			 (int)(len < sizeof line - 1 ? len : sizeof line - 1),
+			 at);
 		at += len + (at[len] == '\n');
 		if (check_line(p, line, seen->figures, sizeof seen->figures))
 			seen->good++;

@@ -19,8 +19,8 @@ struct proofs {
 
 /* What came on the socket. */
 struct proofs_seen {
-	int good;   /* proofs with the right token */
-	int forged; /* lines with a wrong token, or no proof at all */
+	int good;          /* proofs with the right token */
+	int forged;        /* lines with a wrong token, or no proof at all */
 	char figures[256]; /* "PROGRAM FIGURES..." of the last good one */
 };
 

@@ -9,7 +9,7 @@
 static const char *status_label(enum status s)
 {
 	static const char *const labels[] = {
-		[STATUS_PASSED] = "PASS",  [STATUS_FAILED] = "FAIL",
+		[STATUS_PASSED] = "PASS",   [STATUS_FAILED] = "FAIL",
 		[STATUS_CRASHED] = "CRASH", [STATUS_TIMEOUT] = "TIMEOUT",
 		[STATUS_SKIPPED] = "SKIP",
 	};
@@ -44,7 +44,8 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose)
 		return;
 	}
 	if (lab->warnings[0] != '\0')
-		print_indented(out, "warnings", lab->warnings, verbose ? 40 : 6);
+		print_indented(out, "warnings", lab->warnings,
+			       verbose ? 40 : 6);
 	int stage = 0;
 	for (size_t i = 0; i < lab->noutcomes; i++) {
 		const struct outcome *o = &lab->outcomes[i];
@@ -63,7 +64,8 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose)
 			o->check->name);
 		if (o->status == STATUS_PASSED)
 			continue;
-		print_indented(out, o->status == STATUS_SKIPPED ? "why" : "message",
+		print_indented(out,
+			       o->status == STATUS_SKIPPED ? "why" : "message",
 			       o->message, verbose ? 60 : 8);
 		if (o->status == STATUS_SKIPPED)
 			continue;
@@ -117,11 +119,12 @@ int report_json(const char *path, const struct lab_result *labs, size_t n,
 		cJSON_AddNumberToObject(lab, "score", labs[i].score);
 		cJSON_AddNumberToObject(lab, "max_score", labs[i].max_score);
 		if (labs[i].problem[0] != '\0')
-			cJSON_AddStringToObject(lab, "problem", labs[i].problem);
+			cJSON_AddStringToObject(lab, "problem",
+						labs[i].problem);
 		cJSON *tests = cJSON_AddArrayToObject(lab, "tests");
 		for (size_t k = 0; k < labs[i].noutcomes; k++)
-			cJSON_AddItemToArray(tests,
-					     outcome_json(&labs[i].outcomes[k]));
+			cJSON_AddItemToArray(
+				tests, outcome_json(&labs[i].outcomes[k]));
 		cJSON_AddItemToArray(arr, lab);
 		score += labs[i].score;
 		max += labs[i].max_score;
@@ -170,8 +173,7 @@ int report_csv(const char *path, const char *submission,
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-int report_gradescope(const char *path, const struct lab_result *labs,
-		      size_t n)
+int report_gradescope(const char *path, const struct lab_result *labs, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *tests = cJSON_CreateArray();
@@ -191,12 +193,13 @@ int report_gradescope(const char *path, const struct lab_result *labs,
 			cJSON_AddStringToObject(t, "name", title);
 			cJSON_AddNumberToObject(t, "score", o->score);
 			cJSON_AddNumberToObject(t, "max_score", o->max_score);
-			cJSON_AddStringToObject(t, "status",
-						o->status == STATUS_FAILED ||
-								o->status == STATUS_CRASHED ||
-								o->status == STATUS_TIMEOUT
-							? "failed"
-							: "passed");
+			cJSON_AddStringToObject(
+				t, "status",
+				o->status == STATUS_FAILED ||
+						o->status == STATUS_CRASHED ||
+						o->status == STATUS_TIMEOUT
+					? "failed"
+					: "passed");
 			cJSON_AddStringToObject(t, "output", output);
 			cJSON_AddItemToArray(tests, t);
 		}

@@ -23,8 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LINE_CAP = 4096, MAX_FIELDS = 6, DEFAULT_TIMEOUT = 10,
-       DEFAULT_BUDGET = 120 };
+enum {
+	LINE_CAP = 4096,
+	MAX_FIELDS = 6,
+	DEFAULT_TIMEOUT = 10,
+	DEFAULT_BUDGET = 120
+};
 
 static const char FIELD_SEP[] = " | ";
 
@@ -133,7 +137,8 @@ static const char *parse_line(struct rubric *r, char *line)
 	} else if (strcmp(line, "stage") == 0) {
 		int s = n == 2 ? parse_count(fields[0]) : -1;
 		if (s != r->nstages + 1 || s > RUBRIC_MAX_STAGES)
-			return "stages must be numbered 1, 2, 3... in order, with a title";
+			return "stages must be numbered 1, 2, 3... in order, "
+			       "with a title";
 		r->stage_titles[s] = strdup(fields[1]);
 		r->nstages = s;
 	} else {
@@ -183,7 +188,8 @@ int rubric_load(struct rubric *r, const char *path, char *err, size_t errcap)
 	fclose(f);
 	if (rc == 0 && (r->nfiles == 0 || r->nchecks == 0)) {
 		set_error(err, errcap, path, lineno,
-			  "a rubric needs at least one editable file and one check");
+			  "a rubric needs at least one editable file and one "
+			  "check");
 		rc = -1;
 	}
 	if (rc != 0)

@@ -17,8 +17,8 @@ struct rubric {
 	size_t nfiles;
 	char *stage_titles[RUBRIC_MAX_STAGES + 1]; /* indexed by stage number */
 	int nstages;
-	int timeout;                 /* seconds per check */
-	int budget;                  /* seconds for the whole lab */
+	int timeout; /* seconds per check */
+	int budget;  /* seconds for the whole lab */
 	struct check checks[RUBRIC_MAX_CHECKS];
 	size_t nchecks;
 };

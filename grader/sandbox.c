@@ -28,8 +28,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-enum { WORDS_CAP = 120, ENV_CAP = 8, PATH_CAP = 4096, ARGS_FD = 4,
-       PROCESSES_CAP = 512 };
+enum {
+	WORDS_CAP = 120,
+	ENV_CAP = 8,
+	PATH_CAP = 4096,
+	ARGS_FD = 4,
+	PROCESSES_CAP = 512
+};
 /* Memory for all of a submission's processes at once, /tmp included. */
 static const long long MEMORY_CAP = 4LL << 30;
 static const char TMP_BYTES[] = "1073741824"; /* 1 GiB */
@@ -43,10 +48,10 @@ static const char *const SYSTEM_DIRS[] = {
  * the alternatives behind cc, user names, time zone, Python's and Perl's
  * settings); not the rest of /etc. */
 static const char *const ETC_FILES[] = {
-	"/etc/alternatives", "/etc/ld.so.cache",  "/etc/ld.so.conf",
-	"/etc/ld.so.conf.d", "/etc/passwd",	  "/etc/group",
-	"/etc/nsswitch.conf", "/etc/localtime",	  "/etc/python3",
-	"/etc/perl",	     "/etc/locale.alias",
+	"/etc/alternatives",  "/etc/ld.so.cache",  "/etc/ld.so.conf",
+	"/etc/ld.so.conf.d",  "/etc/passwd",       "/etc/group",
+	"/etc/nsswitch.conf", "/etc/localtime",    "/etc/python3",
+	"/etc/perl",          "/etc/locale.alias",
 };
 
 struct sandbox {
@@ -54,7 +59,7 @@ struct sandbox {
 	size_t nwords;
 	struct cgroup cgroup; /* the submission's caps, if capped */
 	bool capped;
-	char caps[200];       /* the caps, or why there are none */
+	char caps[200]; /* the caps, or why there are none */
 };
 
 /* Appends one word to the bwrap command line (a copy of it). */
@@ -92,8 +97,11 @@ static void set_env(struct sandbox *sb, const char *name, const char *value)
 static void build_words(struct sandbox *sb, const char *root)
 {
 	static const char *const options[] = {
-		"--unshare-all", "--unshare-user",
-		"--disable-userns", "--cap-drop",    "ALL",
+		"--unshare-all",
+		"--unshare-user",
+		"--disable-userns",
+		"--cap-drop",
+		"ALL",
 		"--die-with-parent",
 	};
 	char path[PATH_CAP];
@@ -152,7 +160,8 @@ static bool put_word(int fd, const char *word)
  * Writes the options of one command to a new memory file, as bwrap's
  * --args reads them: NUL-terminated words. Returns its descriptor, or -1.
  */
-static int write_options(const struct sandbox *sb, const struct proc_limits *lim,
+static int write_options(const struct sandbox *sb,
+			 const struct proc_limits *lim,
 			 const struct sandbox_binds *binds)
 {
 	int fd = memfd_create("bwrap-args", MFD_CLOEXEC);
@@ -164,10 +173,12 @@ static int write_options(const struct sandbox *sb, const struct proc_limits *lim
 	     put_word(fd, lim->dir);
 	if (binds->writable != NULL)
 		ok = ok && put_word(fd, "--bind") &&
-		     put_word(fd, binds->writable) && put_word(fd, binds->writable);
+		     put_word(fd, binds->writable) &&
+		     put_word(fd, binds->writable);
 	if (binds->readable != NULL)
 		ok = ok && put_word(fd, "--ro-bind") &&
-		     put_word(fd, binds->readable) && put_word(fd, binds->readable);
+		     put_word(fd, binds->readable) &&
+		     put_word(fd, binds->readable);
 	/* NAME=VALUE words become --setenv NAME VALUE (cut at the '=') */
 	for (size_t i = 0; ok && lim->env != NULL && lim->env[i] != NULL; i++) {
 		const char *word = lim->env[i];
@@ -187,8 +198,8 @@ static int write_options(const struct sandbox *sb, const struct proc_limits *lim
 }
 
 int sandbox_run(const struct sandbox *sb, const char *command,
-		const struct proc_limits *lim, const struct sandbox_binds *binds,
-		struct proc_result *res)
+		const struct proc_limits *lim,
+		const struct sandbox_binds *binds, struct proc_result *res)
 {
 	if (sb == NULL)
 		return proc_run(command, lim, res);
@@ -209,8 +220,8 @@ int sandbox_run(const struct sandbox *sb, const char *command,
 		with_options.join[i] = sb->cgroup.procs[i];
 	char args_fd[16];
 	snprintf(args_fd, sizeof args_fd, "%d", ARGS_FD);
-	char *argv[] = {"bwrap", "--args", args_fd,	       "/bin/sh",
-			"-c",	 (char *)command, NULL};
+	char *argv[] = {"bwrap", "--args",        args_fd, "/bin/sh",
+			"-c",    (char *)command, NULL};
 	int rc = proc_run_argv(argv, &with_options, res);
 	close(options);
 	return rc;
@@ -227,8 +238,8 @@ static void first_line(const char *text, const char *what, char *why,
 		snprintf(why, cap, "%.*s", (int)len, text);
 }
 
-struct sandbox *sandbox_start(const char *root, const char *scratch,
-			      char *why, size_t cap)
+struct sandbox *sandbox_start(const char *root, const char *scratch, char *why,
+			      size_t cap)
 {
 	struct sandbox *sb = calloc(1, sizeof *sb);
 	if (sb == NULL) {
@@ -241,8 +252,9 @@ struct sandbox *sandbox_start(const char *root, const char *scratch,
 	struct proc_limits lim = {.seconds = 30, .dir = scratch};
 	struct sandbox_binds binds = {.dir_writable = true};
 	struct proc_result res;
-	int rc = sandbox_run(sb, "test -w . && test -r /usr/bin/env && "
-				 "! test -w /usr",
+	int rc = sandbox_run(sb,
+			     "test -w . && test -r /usr/bin/env && "
+			     "! test -w /usr",
 			     &lim, &binds, &res);
 	if (rc == 0 && proc_succeeded(&res)) {
 		char why_not[160];

@@ -38,8 +38,8 @@ struct sandbox_binds {
  * the machine lets the grader make one (cgroup.h). Tries it once, in
  * scratch. Returns the sandbox, or NULL with the reason in why.
  */
-struct sandbox *sandbox_start(const char *root, const char *scratch,
-			      char *why, size_t cap);
+struct sandbox *sandbox_start(const char *root, const char *scratch, char *why,
+			      size_t cap);
 
 void sandbox_stop(struct sandbox *sb);
 
@@ -49,8 +49,8 @@ void sandbox_stop(struct sandbox *sb);
  * directly. lim->env reaches the command either way.
  */
 int sandbox_run(const struct sandbox *sb, const char *command,
-		const struct proc_limits *lim, const struct sandbox_binds *binds,
-		struct proc_result *res);
+		const struct proc_limits *lim,
+		const struct sandbox_binds *binds, struct proc_result *res);
 
 /* Describes the caps on the submission's memory and processes. */
 const char *sandbox_caps(const struct sandbox *sb);

@@ -32,19 +32,44 @@ static const char *const BANNED_SECTIONS[] = {
 	".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors",
 };
 static const char *const BANNED_SECTION_TYPES[] = {
-	"INIT_ARRAY", "FINI_ARRAY", "PREINIT_ARRAY",
+	"INIT_ARRAY",
+	"FINI_ARRAY",
+	"PREINIT_ARRAY",
 };
 static const char *const BANNED_PREFIXES[] = {
 	"harness_", "criterion_", "cr_", "bxf", "__start_", "__stop_",
 };
 static const char *const BANNED_NAMES[] = {
-	"getenv", "secure_getenv", "environ", "__environ", "_environ",
-	"syscall", "dlsym", "dlvsym", "dlopen", "dlmopen", "dladdr",
-	"dladdr1", "dlinfo", "dl_iterate_phdr", "_r_debug", "_DYNAMIC",
-	"__ehdr_start", "__executable_start", "program_invocation_name",
-	"program_invocation_short_name", "__progname", "__progname_full",
-	"ptrace", "process_vm_readv", "process_vm_writev", "atexit",
-	"on_exit", "at_quick_exit", "__cxa_atexit", "__cxa_thread_atexit_impl",
+	"getenv",
+	"secure_getenv",
+	"environ",
+	"__environ",
+	"_environ",
+	"syscall",
+	"dlsym",
+	"dlvsym",
+	"dlopen",
+	"dlmopen",
+	"dladdr",
+	"dladdr1",
+	"dlinfo",
+	"dl_iterate_phdr",
+	"_r_debug",
+	"_DYNAMIC",
+	"__ehdr_start",
+	"__executable_start",
+	"program_invocation_name",
+	"program_invocation_short_name",
+	"__progname",
+	"__progname_full",
+	"ptrace",
+	"process_vm_readv",
+	"process_vm_writev",
+	"atexit",
+	"on_exit",
+	"at_quick_exit",
+	"__cxa_atexit",
+	"__cxa_thread_atexit_impl",
 	"main",
 };
 
@@ -65,9 +90,10 @@ static void load_reserved(void)
 {
 	if (reserved != NULL)
 		return;
-	FILE *p = popen("nm -D --defined-only \"$(cc -print-file-name=libc.so.6)\" "
-			"\"$(cc -print-file-name=libcriterion.so)\" 2>/dev/null",
-			"r");
+	FILE *p = popen(
+		"nm -D --defined-only \"$(cc -print-file-name=libc.so.6)\" "
+		"\"$(cc -print-file-name=libcriterion.so)\" 2>/dev/null",
+		"r");
 	size_t cap = 4096;
 	reserved = malloc(cap * sizeof *reserved);
 	char line[NAME_CAP], name[NAME_CAP];
@@ -77,7 +103,8 @@ static void load_reserved(void)
 			continue;
 		if (nreserved == cap) {
 			cap *= 2;
-			char **grown = realloc(reserved, cap * sizeof *reserved);
+			char **grown =
+				realloc(reserved, cap * sizeof *reserved);
 			if (grown == NULL)
 				break;
 			reserved = grown;
@@ -113,8 +140,7 @@ static bool is_banned_reference(const char *name)
 }
 
 /* Checks one line of `nm -P`: "NAME TYPE [VALUE SIZE]". */
-static bool symbol_ok(const char *line, const char *file, char *why,
-		      size_t cap)
+static bool symbol_ok(const char *line, const char *file, char *why, size_t cap)
 {
 	char name[NAME_CAP], type;
 	if (sscanf(line, "%511s %c", name, &type) != 2) {
@@ -125,8 +151,9 @@ static bool symbol_ok(const char *line, const char *file, char *why,
 	bool undefined = type == 'U' || type == 'w' || type == 'v';
 	bool global = (type >= 'A' && type <= 'Z') || type == 'u';
 	if (type == 'i' || type == 'I') {
-		snprintf(why, cap, "%s: %s is an IFUNC, code that runs before "
-				   "main",
+		snprintf(why, cap,
+			 "%s: %s is an IFUNC, code that runs before "
+			 "main",
 			 file, name);
 		return false;
 	}
@@ -137,9 +164,10 @@ static bool symbol_ok(const char *line, const char *file, char *why,
 	}
 	if (!undefined && global &&
 	    (is_reserved(name) || is_banned_reference(name))) {
-		snprintf(why, cap, "%s defines %s, a name of the C library, of "
-				   "Criterion or of the grader's harness: "
-				   "rename it or make it static",
+		snprintf(why, cap,
+			 "%s defines %s, a name of the C library, of "
+			 "Criterion or of the grader's harness: "
+			 "rename it or make it static",
 			 file, name);
 		return false;
 	}
@@ -161,11 +189,13 @@ static bool section_ok(const char *line, const char *file, char *why,
 		banned |= strncmp(name, BANNED_SECTIONS[i],
 				  strlen(BANNED_SECTIONS[i])) == 0;
 	for (size_t i = 0;
-	     i < sizeof BANNED_SECTION_TYPES / sizeof *BANNED_SECTION_TYPES; i++)
+	     i < sizeof BANNED_SECTION_TYPES / sizeof *BANNED_SECTION_TYPES;
+	     i++)
 		banned |= strcmp(type, BANNED_SECTION_TYPES[i]) == 0;
 	if (banned)
-		snprintf(why, cap, "%s has a %s section: code that runs before "
-				   "or after main (a constructor or destructor)",
+		snprintf(why, cap,
+			 "%s has a %s section: code that runs before "
+			 "or after main (a constructor or destructor)",
 			 file, name);
 	return !banned;
 }
@@ -177,17 +207,19 @@ static int screen_one(const struct sandbox *sb, const char *dir,
 	char cmd[2 * PATH_CAP], quoted[PATH_CAP];
 	proc_quote(object, quoted, sizeof quoted);
 	snprintf(cmd, sizeof cmd,
-		 "LC_ALL=C nm -P %s && echo '%%sections' && LC_ALL=C readelf -SW %s",
+		 "LC_ALL=C nm -P %s && echo '%%sections' && LC_ALL=C readelf "
+		 "-SW %s",
 		 quoted, quoted);
-	struct proc_limits lim = {.seconds = SCREEN_SECONDS, .dir = dir,
-				  .limit_memory = true};
+	struct proc_limits lim = {
+		.seconds = SCREEN_SECONDS, .dir = dir, .limit_memory = true};
 	struct sandbox_binds binds = {0};
 	struct proc_result res;
 	sandbox_run(sb, cmd, &lim, &binds, &res);
 	int rc = 0;
 	if (!proc_succeeded(&res) || res.output_total > res.output_len) {
-		snprintf(why, cap, "%s could not be screened (nm or readelf "
-				   "failed, or it has too many symbols)",
+		snprintf(why, cap,
+			 "%s could not be screened (nm or readelf "
+			 "failed, or it has too many symbols)",
 			 object);
 		rc = -1;
 	}
@@ -209,8 +241,7 @@ static int screen_one(const struct sandbox *sb, const char *dir,
 }
 
 int screen_objects(const struct sandbox *sb, const char *dir,
-		   const struct rubric *r, char *why,
-		   size_t cap)
+		   const struct rubric *r, char *why, size_t cap)
 {
 	load_reserved();
 	for (size_t i = 0; i < r->nfiles; i++) {
@@ -223,8 +254,8 @@ int screen_objects(const struct sandbox *sb, const char *dir,
 		for (size_t k = 0; k < 2; k++) {
 			char object[PATH_CAP], path[2 * PATH_CAP];
 			struct stat st;
-			snprintf(object, sizeof object, "%.*s%s", (int)(len - 2),
-				 file, suffixes[k]);
+			snprintf(object, sizeof object, "%.*s%s",
+				 (int)(len - 2), file, suffixes[k]);
 			snprintf(path, sizeof path, "%s/%s", dir, object);
 			if (lstat(path, &st) != 0)
 				continue;
@@ -233,8 +264,9 @@ int screen_objects(const struct sandbox *sb, const char *dir,
 				return -1;
 		}
 		if (found == 0) {
-			snprintf(why, cap, "grader error: the lab's Makefile "
-					   "built no object from %s to screen",
+			snprintf(why, cap,
+				 "grader error: the lab's Makefile "
+				 "built no object from %s to screen",
 				 file);
 			return -1;
 		}

@@ -39,8 +39,7 @@ static bool has_line(const char *text, const char *line)
 }
 
 /* Copies the lines of text that contain needle (at most cap bytes). */
-void text_grep(const char *text, const char *needle, char *out,
-		       size_t cap)
+void text_grep(const char *text, const char *needle, char *out, size_t cap)
 {
 	size_t n = 0;
 	out[0] = '\0';
@@ -61,7 +60,7 @@ void text_grep(const char *text, const char *needle, char *out,
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if invalid. */
 static size_t utf8_length(const unsigned char *p)
 {
-	size_t n = p[0] < 0x80		 ? 1
+	size_t n = p[0] < 0x80             ? 1
 		   : (p[0] & 0xe0) == 0xc0 ? 2
 		   : (p[0] & 0xf0) == 0xe0 ? 3
 		   : (p[0] & 0xf8) == 0xf0 ? 4
@@ -73,7 +72,8 @@ static size_t utf8_length(const unsigned char *p)
 			(n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
 			(n == 4 && p[0] == 0xf0 && p[1] < 0x90);
 	bool surrogate = n == 3 && p[0] == 0xed && p[1] >= 0xa0;
-	bool too_big = n == 4 && (p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90));
+	bool too_big =
+		n == 4 && (p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90));
 	return overlong || surrogate || too_big ? 0 : n;
 }
 
@@ -92,7 +92,8 @@ void text_clean(char *text, size_t cap)
 	const unsigned char *p = (const unsigned char *)copy;
 	while (*p != '\0') {
 		size_t len = utf8_length(p);
-		bool control = len == 1 && (*p < 0x20 || *p == 0x7f) && *p != '\n';
+		bool control =
+			len == 1 && (*p < 0x20 || *p == 0x7f) && *p != '\n';
 		if (len == 0 || control) {
 			if (n + 5 > cap)
 				break;
@@ -109,4 +110,3 @@ void text_clean(char *text, size_t cap)
 	text[n] = '\0';
 	free(copy);
 }
-

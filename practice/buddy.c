@@ -51,7 +51,8 @@ unsigned buddy_order_for(const struct buddy_problem *p, size_t size)
 static void heap_init(struct buddy_heap *h, const struct buddy_problem *p)
 {
 	*h = (struct buddy_heap){
-		.block[0] = {.addr = 0, .order = p->heap_order,
+		.block[0] = {.addr = 0,
+			     .order = p->heap_order,
 			     .owner = BUDDY_FREE},
 		.nblocks = 1,
 	};
@@ -127,7 +128,8 @@ static size_t find_free_buddy(const struct buddy_heap *h, size_t addr,
 		const struct buddy_block *b = &h->block[i];
 		if (b->addr == addr)
 			return b->order == order && b->owner == BUDDY_FREE
-				       ? i : h->nblocks;
+				       ? i
+				       : h->nblocks;
 	}
 	return h->nblocks;
 }
@@ -182,8 +184,8 @@ static size_t take_live(struct rng *r, size_t *live, size_t *nlive)
  * small sizes more often. */
 static size_t draw_size(struct rng *r, const struct buddy_problem *p)
 {
-	unsigned order = (unsigned)rng_range(r, p->min_order - 1,
-					     p->heap_order - 2);
+	unsigned order =
+		(unsigned)rng_range(r, p->min_order - 1, p->heap_order - 2);
 	return (size_t)rng_range(r, order_size(order) / 2 + 1,
 				 order_size(order));
 }
@@ -200,7 +202,8 @@ static void draw_ops(struct buddy_problem *p, struct rng *r)
 	for (size_t i = 0; i < p->nops; i++) {
 		struct buddy_op *op = &p->op[i];
 		if (nlive >= 2 && rng_percent(r, FREE_PERCENT))
-			*op = (struct buddy_op){.is_free = true,
+			*op = (struct buddy_op){
+				.is_free = true,
 				.ptr = take_live(r, live, &nlive)};
 		else
 			*op = (struct buddy_op){.size = draw_size(r, p),
@@ -267,12 +270,14 @@ static void print_op(FILE *out, const struct buddy_op *op, size_t i)
 static void print_problem(FILE *out, const struct buddy_problem *p)
 {
 	text_title(out, "Buddy allocation", "buddy", p->seed);
-	fprintf(out, "A buddy allocator manages a heap of %zu bytes at "
+	fprintf(out,
+		"A buddy allocator manages a heap of %zu bytes at "
 		"addresses 0 to %zu, all\nof it one free block at first. "
 		"Blocks are powers of two, from %zu bytes up.\n\n",
 		order_size(p->heap_order), order_size(p->heap_order) - 1,
 		order_size(p->min_order));
-	fprintf(out, "- alloc(n) rounds n up to a power of two (at least "
+	fprintf(out,
+		"- alloc(n) rounds n up to a power of two (at least "
 		"%zu) and takes the\n  smallest free block that large or "
 		"larger; of equal ones, the lowest\n  address. While the block "
 		"is too large, it is split into two halves\n  (buddies), and "
@@ -282,7 +287,7 @@ static void print_problem(FILE *out, const struct buddy_problem *p)
 		"free and whole, the two merge.\n\n",
 		order_size(p->min_order));
 	fprintf(out, "After each step, draw the blocks (address, size, free "
-		"or whose) and name\neach split and merge.\n\n");
+		     "or whose) and name\neach split and merge.\n\n");
 	for (size_t i = 0; i < p->nops; i++) {
 		print_op(out, &p->op[i], i);
 		fputc('\n', out);

@@ -55,9 +55,9 @@ struct buddy_event {
 /* The heap after one step, and how it got there. */
 struct buddy_step {
 	struct buddy_heap heap;
-	bool failed;       /* alloc returned NULL */
-	size_t addr;       /* alloc: the block's address */
-	unsigned order;    /* alloc: the block's order */
+	bool failed;    /* alloc returned NULL */
+	size_t addr;    /* alloc: the block's address */
+	unsigned order; /* alloc: the block's order */
 	struct buddy_event event[BUDDY_EVENTS_MAX];
 	size_t nevents;
 };

@@ -27,8 +27,8 @@ static const uint64_t NS_PER_MS = 1000000;
 static const uint64_t TLB_NS[] = {1, 2, 0};
 static const uint64_t MEMORY_NS[] = {50, 60, 80, 100, 120, 0};
 static const uint64_t HIT_PERCENT[] = {90, 95, 96, 98, 99, 0};
-static const uint64_t FAULT_EVERY[] = {100000, 200000, 250000, 500000,
-				       1000000, 0};
+static const uint64_t FAULT_EVERY[] = {100000, 200000,  250000,
+				       500000, 1000000, 0};
 static const uint64_t FAULT_MS[] = {2, 4, 5, 8, 10, 0};
 static const uint64_t SLOWER_PERCENT[] = {5, 10, 20, 0};
 
@@ -88,22 +88,27 @@ static void print_problem(FILE *out, const struct eat_problem *p)
 		(unsigned long long)p->levels);
 	fprintf(out, "  TLB lookup            %llu ns (on every reference)\n",
 		(unsigned long long)p->tlb_ns);
-	fprintf(out, "  memory access         %llu ns (each page-table "
-		"entry read is one)\n", (unsigned long long)p->memory_ns);
+	fprintf(out,
+		"  memory access         %llu ns (each page-table "
+		"entry read is one)\n",
+		(unsigned long long)p->memory_ns);
 	fprintf(out, "  TLB hit rate          %llu%%\n",
 		(unsigned long long)p->hit_percent);
 	fprintf(out, "  page faults           1 in every ");
 	text_count(out, p->fault_every);
-	fprintf(out, " references\n  fault service time    %llu ms (all of "
+	fprintf(out,
+		" references\n  fault service time    %llu ms (all of "
 		"a faulting reference's time)\n\n",
 		(unsigned long long)p->fault_ms);
 	fprintf(out, "On a TLB miss the MMU walks the table, one memory "
-		"access per level, then\nmakes the access itself.\n\n");
-	fprintf(out, "(a) What is the effective access time (EAT), "
+		     "access per level, then\nmakes the access itself.\n\n");
+	fprintf(out,
+		"(a) What is the effective access time (EAT), "
 		"ignoring page faults?\n(b) What is the EAT with page "
 		"faults?\n(c) What fault rate, at most, keeps the EAT within "
 		"%llu%% of (a)? Answer as\n    \"1 fault in every N "
-		"references\".\n", (unsigned long long)p->slower_percent);
+		"references\".\n",
+		(unsigned long long)p->slower_percent);
 }
 
 /* Prints the steps of (a). */
@@ -115,9 +120,8 @@ static void print_base(FILE *out, const struct eat_problem *p,
 		(unsigned long long)p->tlb_ns, m,
 		(unsigned long long)a->hit_ns);
 	fprintf(out, "    TLB miss: %llu + %llu x %llu + %llu = %llu ns\n",
-		(unsigned long long)p->tlb_ns,
-		(unsigned long long)p->levels, m, m,
-		(unsigned long long)a->miss_ns);
+		(unsigned long long)p->tlb_ns, (unsigned long long)p->levels, m,
+		m, (unsigned long long)a->miss_ns);
 	fprintf(out, "    EAT = 0.%02llu x %llu + 0.%02llu x %llu = ", h,
 		(unsigned long long)a->hit_ns, 100 - h,
 		(unsigned long long)a->miss_ns);
@@ -138,7 +142,7 @@ static void print_faults(FILE *out, const struct eat_problem *p,
 	fprintf(out, ", S = %llu ms = ", (unsigned long long)p->fault_ms);
 	text_count(out, a->fault_ns);
 	fprintf(out, " ns\n    EAT = (1 - p) x (a) + p x S = (a) + p x "
-		"(S - (a))\n        = ");
+		     "(S - (a))\n        = ");
 	text_hundredths(out, a->base_hundredths);
 	fprintf(out, " + (");
 	text_count(out, a->fault_ns);

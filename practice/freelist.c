@@ -47,7 +47,8 @@ static const char *const FIT_NAMES[] = {
 void freelist_init(struct freelist_heap *h, const struct freelist_problem *p)
 {
 	*h = (struct freelist_heap){
-		.block[0] = {.addr = p->base, .size = p->heap_size,
+		.block[0] = {.addr = p->base,
+			     .size = p->heap_size,
 			     .owner = FREELIST_FREE},
 		.nblocks = 1,
 		.rover = p->base,
@@ -212,11 +213,13 @@ static void draw_ops(struct freelist_problem *p, struct rng *r)
 	for (size_t i = 0; i < p->nops; i++) {
 		struct freelist_op *op = &p->op[i];
 		if (nlive >= 3 && rng_percent(r, FREE_PERCENT)) {
-			*op = (struct freelist_op){.is_free = true,
+			*op = (struct freelist_op){
+				.is_free = true,
 				.ptr = take_live(r, live, &nlive)};
 		} else {
-			size_t size = ALIGN * (size_t)rng_range(r, 1,
-							REQUEST_MAX / ALIGN);
+			size_t size =
+				ALIGN *
+				(size_t)rng_range(r, 1, REQUEST_MAX / ALIGN);
 			*op = (struct freelist_op){.size = size,
 						   .ptr = next_ptr++};
 		}
@@ -308,20 +311,25 @@ static void print_policy(FILE *out, const struct freelist_problem *p)
 	switch (p->fit) {
 	case FIT_FIRST:
 		fprintf(out, "the first free block, from the start of the "
-			"heap, that is large\nenough.\n");
+			     "heap, that is large\nenough.\n");
 		break;
 	case FIT_NEXT:
-		fprintf(out, "like first fit, but the search starts at the "
-			"rover and wraps\naround the end of the heap. The rover "
-			"is the block just after the one malloc\nlast returned, "
+		fprintf(out,
+			"like first fit, but the search starts at the "
+			"rover and wraps\naround the end of the heap. The "
+			"rover "
+			"is the block just after the one malloc\nlast "
+			"returned, "
 			"or the heap's start if there is none (at first, or "
-			"when\nthat block was the heap's last). If a free merges "
-			"the rover's block into\nthe block before it, the rover "
+			"when\nthat block was the heap's last). If a free "
+			"merges "
+			"the rover's block into\nthe block before it, the "
+			"rover "
 			"moves to the start of the merged block.\n");
 		break;
 	case FIT_BEST:
 		fprintf(out, "the smallest free block that is large enough; "
-			"of equal ones, the\nlowest address.\n");
+			     "of equal ones, the\nlowest address.\n");
 		break;
 	}
 }
@@ -330,18 +338,22 @@ static void print_policy(FILE *out, const struct freelist_problem *p)
 static void print_problem(FILE *out, const struct freelist_problem *p)
 {
 	text_title(out, "Free-list allocation", "freelist", p->seed);
-	fprintf(out, "A heap of %zu bytes starts at address %zu, all of it "
+	fprintf(out,
+		"A heap of %zu bytes starts at address %zu, all of it "
 		"one free block. The\nallocator keeps a list of the free "
-		"blocks in address order and places with\n%s: ", p->heap_size,
-		p->base, FIT_NAMES[p->fit]);
+		"blocks in address order and places with\n%s: ",
+		p->heap_size, p->base, FIT_NAMES[p->fit]);
 	print_policy(out, p);
-	fprintf(out, "\n- malloc(n) takes a free block of at least n bytes. "
+	fprintf(out,
+		"\n- malloc(n) takes a free block of at least n bytes. "
 		"A larger block is split:\n  the first n bytes are used, the "
 		"rest stays free. If no free block is\n  large enough, malloc "
 		"returns NULL. There are no headers, and every size\n  is a "
 		"multiple of %d.\n- free(p) frees p's block and coalesces it "
-		"at once with a free neighbour\n  on either side.\n\n", ALIGN);
-	fprintf(out, "After each step, write down what malloc returned and "
+		"at once with a free neighbour\n  on either side.\n\n",
+		ALIGN);
+	fprintf(out,
+		"After each step, write down what malloc returned and "
 		"the free list: the\naddress and size of each free block, in "
 		"address order.\n\n");
 	for (size_t i = 0; i < p->nops; i++) {

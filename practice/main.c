@@ -47,14 +47,14 @@ static const size_t NKINDS = sizeof KINDS / sizeof KINDS[0];
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: practice KIND [--seed N] [--answers]\n\n"
-		"  KIND        one of:\n");
+		     "  KIND        one of:\n");
 	for (size_t k = 0; k < NKINDS; k++)
 		fprintf(out, "    %-10s %s\n", KINDS[k].name, KINDS[k].about);
 	fprintf(out, "  --seed N    which problem: a whole number (default "
-		"1); the same seed\n              gives the same problem "
-		"everywhere\n"
-		"  --answers   print the answers, worked, after the "
-		"problem\n");
+		     "1); the same seed\n              gives the same problem "
+		     "everywhere\n"
+		     "  --answers   print the answers, worked, after the "
+		     "problem\n");
 }
 
 /* Returns the kind called name, or NULL if there is none. */
@@ -74,9 +74,10 @@ static int parse_seed(const char *arg, uint64_t *seed)
 	unsigned long long v = strtoull(arg, &end, 10);
 	bool digits = arg[0] >= '0' && arg[0] <= '9';
 	if (!digits || *end != '\0' || errno == ERANGE) {
-		fprintf(stderr, "practice: --seed needs a whole number from 0 "
-			"to %llu, not '%s'\n", (unsigned long long)UINT64_MAX,
-			arg);
+		fprintf(stderr,
+			"practice: --seed needs a whole number from 0 "
+			"to %llu, not '%s'\n",
+			(unsigned long long)UINT64_MAX, arg);
 		return -1;
 	}
 	*seed = v;

@@ -28,21 +28,27 @@ enum {
 };
 
 static const enum policy_kind POLICIES[REPLACE_POLICIES] = {
-	POLICY_FIFO, POLICY_LRU, POLICY_CLOCK, POLICY_OPT,
+	POLICY_FIFO,
+	POLICY_LRU,
+	POLICY_CLOCK,
+	POLICY_OPT,
 };
 
 /* The policies' names as the chapter writes them, in the same order. */
 static const char *const TITLES[REPLACE_POLICIES] = {
-	"FIFO", "LRU", "CLOCK", "OPT",
+	"FIFO",
+	"LRU",
+	"CLOCK",
+	"OPT",
 };
 
 /* The pager that drives a policy through one reference string. */
 struct pager {
 	struct policy policy;
 	size_t frames;
-	size_t used;                   /* frames filled, from frame 0 up */
-	int page[REPLACE_FRAMES_MAX];  /* page in each frame, or NO_PAGE */
-	bool bit[REPLACE_FRAMES_MAX];  /* reference bits, for CLOCK */
+	size_t used;                  /* frames filled, from frame 0 up */
+	int page[REPLACE_FRAMES_MAX]; /* page in each frame, or NO_PAGE */
+	bool bit[REPLACE_FRAMES_MAX]; /* reference bits, for CLOCK */
 };
 
 /* Returns the i-th policy of the problem (0 to REPLACE_POLICIES - 1). */
@@ -191,12 +197,14 @@ void replace_generate(struct replace_problem *p, uint64_t seed)
 static void print_problem(FILE *out, const struct replace_problem *p)
 {
 	text_title(out, "Page replacement", "replace", p->seed);
-	fprintf(out, "A process has %zu frames, all empty at first, and "
-		"references these %zu pages\nin order:\n\n   ", p->frames,
-		p->nrefs);
+	fprintf(out,
+		"A process has %zu frames, all empty at first, and "
+		"references these %zu pages\nin order:\n\n   ",
+		p->frames, p->nrefs);
 	for (size_t i = 0; i < p->nrefs; i++)
 		fprintf(out, " %llu", (unsigned long long)p->page[i]);
-	fprintf(out, "\n\nFor each of FIFO, LRU, CLOCK and OPT, fill in a "
+	fprintf(out,
+		"\n\nFor each of FIFO, LRU, CLOCK and OPT, fill in a "
 		"table with a row per\nreference (ref, the page in each "
 		"frame after it, fault, page evicted) and\ncount the faults. "
 		"The rules, as in the lab:\n\n"
@@ -291,7 +299,7 @@ int replace_run(FILE *out, uint64_t seed, bool answers)
 		print_table(out, &p, &t[k], k);
 	fprintf(out, "Faults:");
 	for (size_t k = 0; k < REPLACE_POLICIES; k++)
-		fprintf(out, " %s %zu%s", TITLES[k],
-			t[k].faults, k + 1 < REPLACE_POLICIES ? "," : "\n");
+		fprintf(out, " %s %zu%s", TITLES[k], t[k].faults,
+			k + 1 < REPLACE_POLICIES ? "," : "\n");
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-
 enum { THOUSAND = 1000 };
 
 /* Prints a problem's title and the command that prints it again. */

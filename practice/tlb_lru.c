@@ -18,8 +18,8 @@
 #include "text.h"
 
 enum {
-	PAGE_MAX = 31,        /* pages are drawn from 0 to PAGE_MAX */
-	REUSE_PERCENT = 50,   /* the chance a reference reuses a recent page */
+	PAGE_MAX = 31,      /* pages are drawn from 0 to PAGE_MAX */
+	REUSE_PERCENT = 50, /* the chance a reference reuses a recent page */
 };
 
 /* Returns true if page is among the n pages in pages[]. */
@@ -112,13 +112,16 @@ void tlb_lru_solve(const struct tlb_lru_problem *p, struct tlb_lru_answer *a)
 static void print_problem(FILE *out, const struct tlb_lru_problem *p)
 {
 	text_title(out, "TLB hits and misses", "tlb", p->seed);
-	fprintf(out, "A fully associative TLB has %zu entries and replaces "
+	fprintf(out,
+		"A fully associative TLB has %zu entries and replaces "
 		"the least recently used\n(LRU) entry when it is full. It "
 		"starts empty. A process references these\nvirtual pages, "
-		"in order:\n\n   ", p->size);
+		"in order:\n\n   ",
+		p->size);
 	for (size_t t = 0; t < p->nrefs; t++)
 		fprintf(out, " %u", p->page[t]);
-	fprintf(out, "\n\n(a) Mark each reference hit or miss, and give the "
+	fprintf(out,
+		"\n\n(a) Mark each reference hit or miss, and give the "
 		"TLB's contents after it.\n(b) What is the hit rate?\n(c) How "
 		"many of the misses would a TLB with room for every page "
 		"still take?\n");
@@ -140,9 +143,10 @@ static void print_answers(FILE *out, const struct tlb_lru_problem *p,
 	fprintf(out, "\n(b) %zu hits in %zu references: hit rate %zu/%zu = ",
 		a->hits, p->nrefs, a->hits, p->nrefs);
 	text_percent(out, a->hits, p->nrefs);
-	fprintf(out, "\n\n(c) %zu: one per distinct page (the compulsory "
-		"misses), of the %zu misses.\n", a->distinct,
-		p->nrefs - a->hits);
+	fprintf(out,
+		"\n\n(c) %zu: one per distinct page (the compulsory "
+		"misses), of the %zu misses.\n",
+		a->distinct, p->nrefs - a->hits);
 }
 
 /*

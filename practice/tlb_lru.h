@@ -17,8 +17,8 @@ enum {
 
 struct tlb_lru_problem {
 	uint64_t seed;
-	size_t size;  /* entries in the TLB */
-	size_t nrefs; /* references */
+	size_t size;                     /* entries in the TLB */
+	size_t nrefs;                    /* references */
 	unsigned page[TLB_LRU_REFS_MAX]; /* the virtual page of each */
 };
 

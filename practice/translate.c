@@ -142,8 +142,8 @@ static void choose_layout(struct translate_problem *p, struct gen *g)
 		offset_max = OFFSET_BITS_MAX;
 	p->levels = s->levels;
 	p->index_bits = s->index_bits;
-	p->offset_bits = (unsigned)rng_range(&g->rng, OFFSET_BITS_MIN,
-					     offset_max);
+	p->offset_bits =
+		(unsigned)rng_range(&g->rng, OFFSET_BITS_MIN, offset_max);
 	p->va_bits = p->offset_bits + vpn_bits;
 }
 
@@ -197,7 +197,10 @@ static bool query_seen(const struct translate_problem *p, size_t n, uint64_t va)
 static void choose_queries(struct translate_problem *p, struct gen *g)
 {
 	size_t kinds[TRANSLATE_QUERIES] = {
-		QUERY_MAPPED, QUERY_MAPPED, QUERY_LEAF_FAULT, QUERY_UPPER_FAULT,
+		QUERY_MAPPED,
+		QUERY_MAPPED,
+		QUERY_LEAF_FAULT,
+		QUERY_UPPER_FAULT,
 		(size_t)rng_below(&g->rng, 3),
 	};
 	rng_shuffle(&g->rng, kinds, TRANSLATE_QUERIES);
@@ -285,15 +288,18 @@ void translate_walk(const struct translate_problem *p, uint64_t va,
 /* Prints the machine: page size, address widths, the tables' shape. */
 static void print_machine(FILE *out, const struct translate_problem *p)
 {
-	fprintf(out, "A machine has %u-byte pages and %u-bit virtual "
+	fprintf(out,
+		"A machine has %u-byte pages and %u-bit virtual "
 		"addresses, translated by a\n%u-level page table. Each "
 		"table has %zu entries, indexed by %u bits of the\nvirtual "
 		"page number (VPN); level %u is the root, level 0 the "
 		"leaves. Physical\nmemory has %d frames: physical addresses "
-		"have %u bits.\n\n", 1u << p->offset_bits, p->va_bits,
-		p->levels, table_entries(p), p->index_bits, p->levels - 1,
-		FRAMES, TRANSLATE_FRAME_BITS + p->offset_bits);
-	fprintf(out, "An entry is its valid bit and, if valid, a frame "
+		"have %u bits.\n\n",
+		1u << p->offset_bits, p->va_bits, p->levels, table_entries(p),
+		p->index_bits, p->levels - 1, FRAMES,
+		TRANSLATE_FRAME_BITS + p->offset_bits);
+	fprintf(out,
+		"An entry is its valid bit and, if valid, a frame "
 		"number: in a leaf, the frame\nof the page; above, the frame "
 		"of the table one level down. The root table is\nin frame "
 		"0x%02x (the page-table base register says so).\n\n",
@@ -357,8 +363,8 @@ static void print_problem(FILE *out, const struct translate_problem *p)
 	print_machine(out, p);
 	print_tables(out, p);
 	fprintf(out, "Translate each virtual address to a physical address, "
-		"or say \"fault\" and at\nwhich level the walk found an "
-		"entry that was not valid:\n\n");
+		     "or say \"fault\" and at\nwhich level the walk found an "
+		     "entry that was not valid:\n\n");
 	unsigned digits = text_hex_digits(p->va_bits);
 	for (size_t q = 0; q < TRANSLATE_QUERIES; q++)
 		fprintf(out, "  %zu. 0x%0*llx\n", q + 1, (int)digits,
@@ -386,8 +392,9 @@ static void print_step(FILE *out, const struct translate_problem *p,
 {
 	const struct translate_table *t = &p->tables[w->table[level]];
 	size_t i = w->index[level];
-	fprintf(out, "     level %u: table in frame 0x%02x, entry 0x%02zx: ",
-		level, t->frame, i);
+	fprintf(out,
+		"     level %u: table in frame 0x%02x, entry 0x%02zx: ", level,
+		t->frame, i);
 	if (!t->valid[i])
 		fprintf(out, "not valid -> fault at level %u\n", level);
 	else if (level > 0)
@@ -402,8 +409,8 @@ static void print_step(FILE *out, const struct translate_problem *p,
 static void print_pa(FILE *out, const struct translate_problem *p,
 		     const struct translate_walk *w)
 {
-	unsigned pa_digits = text_hex_digits(TRANSLATE_FRAME_BITS +
-					     p->offset_bits);
+	unsigned pa_digits =
+		text_hex_digits(TRANSLATE_FRAME_BITS + p->offset_bits);
 	fprintf(out, "     => PA = 0x%02x * %u + 0x%02llx = ", w->frame,
 		1u << p->offset_bits, (unsigned long long)w->offset);
 	text_binary(out, w->frame, TRANSLATE_FRAME_BITS);
@@ -414,8 +421,7 @@ static void print_pa(FILE *out, const struct translate_problem *p,
 }
 
 /* Prints the answer for query q: the fields, the walk, the result. */
-static void print_answer(FILE *out, const struct translate_problem *p,
-			 size_t q)
+static void print_answer(FILE *out, const struct translate_problem *p, size_t q)
 {
 	struct translate_walk w;
 	translate_walk(p, p->va[q], &w);

@@ -11,7 +11,9 @@
  *   2. A line whose first non-blank characters are the stub mark "//~" keeps
  *      its indentation and loses the mark and one space after it: that is the
  *      stub the student starts from (in the solution it is a comment).
- *   3. Every other line is copied as it is.
+ *   3. Every other line is copied as it is, except a blank line that would
+ *      follow another blank line across a dropped region (so the skeleton
+ *      keeps the solution's format: never two blank lines in a row).
  *
  * Build products are not copied: ELF files, *.o, *.d, *.a, *.so, and the
  * folders build/ and out/. A BEGIN without its END, or an END without its
@@ -82,12 +84,16 @@ static int transform_file(const char *src, const char *dst, mode_t mode)
 	char line[LINE_CAP];
 	long lineno = 0, begin_line = 0;
 	bool in_solution = false;
+	bool last_blank = false; /* the last line written was blank */
+	bool dropped = false;    /* a region was dropped since then */
 	int rc = 0;
 	while (fgets(line, sizeof line, in) != NULL) {
 		lineno++;
 		if (strstr(line, BEGIN_MARK) != NULL) {
 			if (in_solution) {
-				fprintf(stderr, "%s:%ld: BEGIN SOLUTION inside the one opened on line %ld\n",
+				fprintf(stderr,
+					"%s:%ld: BEGIN SOLUTION inside the one "
+					"opened on line %ld\n",
 					src, lineno, begin_line);
 				rc = -1;
 				break;
@@ -98,16 +104,24 @@ static int transform_file(const char *src, const char *dst, mode_t mode)
 		}
 		if (strstr(line, END_MARK) != NULL) {
 			if (!in_solution) {
-				fprintf(stderr, "%s:%ld: END SOLUTION without a BEGIN SOLUTION\n",
+				fprintf(stderr,
+					"%s:%ld: END SOLUTION without a BEGIN "
+					"SOLUTION\n",
 					src, lineno);
 				rc = -1;
 				break;
 			}
 			in_solution = false;
+			dropped = true;
 			continue;
 		}
 		if (in_solution)
 			continue;
+		bool blank = line[strspn(line, " \t\n")] == '\0';
+		if (blank && last_blank && dropped)
+			continue;
+		last_blank = blank;
+		dropped = false;
 		size_t indent = strspn(line, " \t");
 		if (strncmp(line + indent, STUB_MARK, strlen(STUB_MARK)) == 0) {
 			const char *rest = line + indent + strlen(STUB_MARK);

@@ -97,7 +97,8 @@ static void replay(const char *path)
 			void *ptr = kind == 'a' ? malloc(size)
 						: realloc(b.ptrs[id], size);
 			if (ptr == NULL && size > 0)
-				trace_error(path, line, "glibc's malloc failed");
+				trace_error(path, line,
+					    "glibc's malloc failed");
 			b.ptrs[id] = ptr;
 			live = live - b.sizes[id] + size;
 			b.sizes[id] = size;

@@ -69,8 +69,8 @@ static uint64_t next_page(int hits, uint64_t *state)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4 || (strcmp(argv[1], "hits") != 0 &&
-			  strcmp(argv[1], "faults") != 0)) {
+	if (argc != 4 ||
+	    (strcmp(argv[1], "hits") != 0 && strcmp(argv[1], "faults") != 0)) {
 		fprintf(stderr, "usage: gentrace hits|faults N SEED > trace\n");
 		return 2;
 	}

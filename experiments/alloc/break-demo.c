@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 enum {
-	SMALL_COUNT = 1000,    // small blocks made in one step
-	SMALL_SIZE = 200,      // bytes in each small block
-	BIG_SIZE = 1 << 20,    // one block well above the mmap threshold
-	MAX_STEPS = 8,         // room in the table of results
-	MAPS_BUF = 64 * 1024,  // enough for this process's /proc/self/maps
+	SMALL_COUNT = 1000,   // small blocks made in one step
+	SMALL_SIZE = 200,     // bytes in each small block
+	BIG_SIZE = 1 << 20,   // one block well above the mmap threshold
+	MAX_STEPS = 8,        // room in the table of results
+	MAPS_BUF = 64 * 1024, // enough for this process's /proc/self/maps
 };
 
 struct heap_span {
@@ -29,9 +29,9 @@ struct heap_span {
 };
 
 struct step {
-	const char *what;       // the calls this step made
-	intptr_t moved;         // how far the break moved, in bytes
-	struct heap_span heap;  // the [heap] mapping after the step
+	const char *what;      // the calls this step made
+	intptr_t moved;        // how far the break moved, in bytes
+	struct heap_span heap; // the [heap] mapping after the step
 };
 
 static char maps_text[MAPS_BUF];
@@ -131,7 +131,9 @@ int main(void)
 		       size / 1024);
 	}
 	printf("[heap] starts at the initial break: %s\n",
-	       steps[step_count - 1].heap.start == (uintptr_t)initial_break ? "yes" : "no");
+	       steps[step_count - 1].heap.start == (uintptr_t)initial_break
+		       ? "yes"
+		       : "no");
 	printf("the 1 MiB block lies inside [heap]: %s\n",
 	       big_in_heap ? "yes" : "no");
 	return 0;

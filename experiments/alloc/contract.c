@@ -108,7 +108,7 @@ static int show_align(void)
 
 static int show_usable(void)
 {
-	static const size_t requests[] = {0,  1,  8,  24, 25,  40,
+	static const size_t requests[] = {0,  1,  8,  24,  25,   40,
 					  41, 56, 57, 100, 1000, 4096};
 	printf("%8s %8s %8s\n", "request", "usable", "slack");
 	for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {

@@ -38,25 +38,28 @@ enum {
 	MIN_BLOCK = 32,
 	NUM_SMALL_CLASSES = 31, /* one size each: 32, 48, ..., 512 */
 	SMALL_MAX = MIN_BLOCK + (NUM_SMALL_CLASSES - 1) * ALIGN,
-	SMALL_MAX_LOG2 = 9,     /* SMALL_MAX is 1 << 9 */
-	QUARTERS = 4,           /* then four classes per power of two */
-	NUM_CLASSES = 64,       /* up to 128 KiB, then one for the rest */
-	FIT_CANDIDATES = 4,     /* blocks compared in one class */
+	SMALL_MAX_LOG2 = 9, /* SMALL_MAX is 1 << 9 */
+	QUARTERS = 4,       /* then four classes per power of two */
+	NUM_CLASSES = 64,   /* up to 128 KiB, then one for the rest */
+	FIT_CANDIDATES = 4, /* blocks compared in one class */
 };
 
 enum policy { FIRST_FIT, NEXT_FIT, BEST_FIT, SEGREGATED, NUM_POLICIES };
 
 static const char *const POLICY_NAMES[NUM_POLICIES] = {
-	"first fit", "next fit", "best fit", "seg. fit",
+	"first fit",
+	"next fit",
+	"best fit",
+	"seg. fit",
 };
 
 /* One block of the modelled heap. */
 struct block {
-	size_t offset;            /* from the start of the heap */
-	size_t size;              /* including the header */
-	bool free;                /* not allocated */
-	bool listed;              /* on a segregated free list */
-	struct block *prev, *next; /* neighbours in address order */
+	size_t offset;               /* from the start of the heap */
+	size_t size;                 /* including the header */
+	bool free;                   /* not allocated */
+	bool listed;                 /* on a segregated free list */
+	struct block *prev, *next;   /* neighbours in address order */
 	struct block *fprev, *fnext; /* neighbours on its free list */
 };
 
@@ -77,10 +80,10 @@ struct trace {
 struct sim {
 	enum policy policy;
 	struct block *first, *last;
-	struct block *rover;      /* where next fit resumes */
+	struct block *rover;              /* where next fit resumes */
 	struct block *lists[NUM_CLASSES]; /* segregated free lists */
-	struct block **by_id;     /* the live block of each id */
-	size_t *payload_of;       /* bytes asked for by each live id */
+	struct block **by_id;             /* the live block of each id */
+	size_t *payload_of;               /* bytes asked for by each live id */
 	size_t heap_size, peak_heap;
 	size_t live, peak_live;
 	size_t searches, examined;
@@ -112,9 +115,9 @@ static size_t size_class(size_t size)
 		return (size - MIN_BLOCK) / ALIGN;
 	size_t log2 = (size_t)(63 - __builtin_clzll(size - 1));
 	size_t quarter = ((size - 1) >> (log2 - 2)) & (QUARTERS - 1);
-	size_t class = NUM_SMALL_CLASSES +
-		       (log2 - SMALL_MAX_LOG2) * QUARTERS + quarter;
-	return class < NUM_CLASSES ? class : NUM_CLASSES - 1;
+	size_t cls = NUM_SMALL_CLASSES + (log2 - SMALL_MAX_LOG2) * QUARTERS +
+		     quarter;
+	return cls < NUM_CLASSES ? cls : NUM_CLASSES - 1;
 }
 
 static void list_insert(struct sim *sim, struct block *b)
@@ -144,10 +147,10 @@ static void list_remove(struct sim *sim, struct block *b)
 /* Segregated fit: the best of the first few blocks that fit, per class. */
 static struct block *find_fit_segregated(struct sim *sim, size_t size)
 {
-	for (size_t class = size_class(size); class < NUM_CLASSES; class++) {
+	for (size_t cls = size_class(size); cls < NUM_CLASSES; cls++) {
 		struct block *best = NULL;
 		int candidates = 0;
-		for (struct block *b = sim->lists[class];
+		for (struct block *b = sim->lists[cls];
 		     b != NULL && candidates < FIT_CANDIDATES; b = b->fnext) {
 			sim->examined++;
 			if (b->size < size)
@@ -244,8 +247,10 @@ static struct block *grow(struct sim *sim, size_t size)
 		return last;
 	}
 	struct block *b = xcalloc(1, sizeof *b);
-	*b = (struct block){.offset = sim->heap_size, .size = size,
-			    .free = true, .prev = last};
+	*b = (struct block){.offset = sim->heap_size,
+			    .size = size,
+			    .free = true,
+			    .prev = last};
 	if (last != NULL)
 		last->next = b;
 	else
@@ -323,8 +328,10 @@ static struct result replay(const struct trace *t, enum policy policy)
 			sim.peak_heap = sim.heap_size;
 	}
 	struct result r = {
-		.util = sim.peak_heap ? (double)sim.peak_live / sim.peak_heap : 0,
-		.examined = sim.searches ? (double)sim.examined / sim.searches : 0,
+		.util = sim.peak_heap ? (double)sim.peak_live / sim.peak_heap
+				      : 0,
+		.examined =
+			sim.searches ? (double)sim.examined / sim.searches : 0,
 	};
 	for (struct block *b = sim.first; b != NULL;) {
 		struct block *next = b->next;
@@ -347,7 +354,8 @@ static struct trace trace_read(const char *path)
 	struct trace t = {0};
 	unsigned long heap_hint, num_ids, num_ops, weight;
 	if (fscanf(f, "%lu %lu %lu %lu", &heap_hint, &num_ids, &num_ops,
-		   &weight) != 4 || num_ids == 0) {
+		   &weight) != 4 ||
+	    num_ids == 0) {
 		fprintf(stderr, "fit-sim: %s: bad header\n", path);
 		exit(2);
 	}

@@ -98,7 +98,8 @@ void *realloc(void *ptr, size_t size)
 		return malloc(size);
 	struct header *h = header_of(ptr);
 	if (h == NULL) {
-		complain("halfmm: realloc() of a block that halfmm never made\n");
+		complain("halfmm: realloc() of a block that halfmm never "
+			 "made\n");
 		abort();
 	}
 	void *fresh = malloc(size);

@@ -45,7 +45,8 @@ static struct usage usage_now(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return (struct usage){.rss_kib = rss_kib_read(), .faults = ru.ru_minflt};
+	return (struct usage){.rss_kib = rss_kib_read(),
+			      .faults = ru.ru_minflt};
 }
 
 static void usage_report(const char *what, struct usage before,

@@ -31,10 +31,10 @@ static int overcommit_mode(void)
 int main(void)
 {
 	static void *blocks[MAX_BLOCKS];
-	size_t ram = (size_t)sysconf(_SC_PHYS_PAGES) *
-		     (size_t)sysconf(_SC_PAGESIZE);
-	printf("vm.overcommit_memory = %d; RAM = %.1f GiB\n",
-	       overcommit_mode(), (double)ram / GIB);
+	size_t ram =
+		(size_t)sysconf(_SC_PHYS_PAGES) * (size_t)sysconf(_SC_PAGESIZE);
+	printf("vm.overcommit_memory = %d; RAM = %.1f GiB\n", overcommit_mode(),
+	       (double)ram / GIB);
 
 	// ANCHOR: overcommit
 	void *one_huge = malloc(2 * ram);

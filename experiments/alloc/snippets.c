@@ -14,7 +14,7 @@
 void *malloc(size_t size);
 void *calloc(size_t nmemb, size_t size);
 void *realloc(void *ptr, size_t size);
-void  free(void *ptr);
+void free(void *ptr);
 // ANCHOR_END: malloc_family
 
 /* Maps len bytes of fresh memory, uses them, and gives them back. */

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 enum {
-	SMALL = 100,     // a typical small request
-	BIG = 1 << 20,   // 1 MiB: above the initial mmap threshold of 128 KiB
-	COUNT = 10,      // how many small requests in a row
+	SMALL = 100,   // a typical small request
+	BIG = 1 << 20, // 1 MiB: above the initial mmap threshold of 128 KiB
+	COUNT = 10,    // how many small requests in a row
 };
 
 // Visible outside this file, so the compiler keeps every malloc-free pair.

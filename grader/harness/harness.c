@@ -100,7 +100,8 @@ static void start_test_process(void)
 	const char *ends = getenv("GRADER_ENDS");
 	unsigned char key[TOKEN_KEY_BYTES];
 	if (hex != NULL && ends != NULL && token_key_from_hex(hex, key) == 0 &&
-	    getrandom(key_mask, sizeof key_mask, 0) == (ssize_t)sizeof key_mask) {
+	    getrandom(key_mask, sizeof key_mask, 0) ==
+		    (ssize_t)sizeof key_mask) {
 		for (size_t i = 0; i < sizeof key; i++)
 			key_masked[i] = key[i] ^ key_mask[i];
 		snprintf(ends_path, sizeof ends_path, "%s", ends);
@@ -181,7 +182,8 @@ static void report_test(struct criterion_test_stats *stats)
 	char line[RECORD_MAX];
 	char text[RECORD_MAX - 512];
 
-	for (struct criterion_assert_stats *a = stats->asserts; a; a = a->next) {
+	for (struct criterion_assert_stats *a = stats->asserts; a;
+	     a = a->next) {
 		if (a->passed || a->message == NULL)
 			continue;
 		escape_text(text, sizeof text, a->message);
@@ -196,8 +198,8 @@ static void report_test(struct criterion_test_stats *stats)
 		write_record(report_fd, line);
 	}
 	const struct criterion_test_extra_data *data = stats->test->data;
-	bool meant_to_die = data != NULL &&
-			    (data->signal != 0 || data->exit_code != 0);
+	bool meant_to_die =
+		data != NULL && (data->signal != 0 || data->exit_code != 0);
 	snprintf(line, sizeof line, "result %s/%s %s %d %d\n", suite, name,
 		 status_word(stats), stats->signal, !meant_to_die);
 	write_record(report_fd, line);

@@ -29,7 +29,8 @@ void harness_proof_begin(void)
 	const char *fd = getenv(FD_VARIABLE);
 	unsigned char key[TOKEN_KEY_BYTES];
 	if (hex != NULL && fd != NULL && token_key_from_hex(hex, key) == 0 &&
-	    getrandom(key_mask, sizeof key_mask, 0) == (ssize_t)sizeof key_mask) {
+	    getrandom(key_mask, sizeof key_mask, 0) ==
+		    (ssize_t)sizeof key_mask) {
 		for (size_t i = 0; i < sizeof key; i++)
 			key_masked[i] = key[i] ^ key_mask[i];
 		proof_fd = atoi(fd);

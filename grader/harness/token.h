@@ -95,7 +95,8 @@ static inline uint64_t token_siphash(const unsigned char key[TOKEN_KEY_BYTES],
 {
 	uint64_t k0 = token_load64(key), k1 = token_load64(key + 8);
 	uint64_t v[4] = {k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
-			 k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
+			 k0 ^ 0x6c7967656e657261ULL,
+			 k1 ^ 0x7465646279746573ULL};
 	size_t whole = len - len % 8;
 	for (size_t i = 0; i < whole; i += 8) {
 		uint64_t m = token_load64(msg + i);
@@ -122,8 +123,8 @@ static inline uint64_t token_siphash(const unsigned char key[TOKEN_KEY_BYTES],
 static inline void token_of(const unsigned char key[TOKEN_KEY_BYTES],
 			    const char *name, char hex[TOKEN_HEX_CAP])
 {
-	uint64_t tag = token_siphash(key, (const unsigned char *)name,
-				     strlen(name));
+	uint64_t tag =
+		token_siphash(key, (const unsigned char *)name, strlen(name));
 	static const char digits[] = "0123456789abcdef";
 	for (int i = 15; i >= 0; i--, tag >>= 4)
 		hex[i] = digits[tag & 0xf];

@@ -41,7 +41,8 @@ static void make_workbook(void)
 	cr_assert_not_null(mkdtemp(work));
 	sh("mkdir -p %s/root/grader/official %s/sub/fixture", work, work);
 	sh("ln -s %s/mk %s/root/mk", WORKBOOK_ROOT, work);
-	sh("ln -s %s/grader/harness %s/root/grader/harness", WORKBOOK_ROOT, work);
+	sh("ln -s %s/grader/harness %s/root/grader/harness", WORKBOOK_ROOT,
+	   work);
 	sh("cp -R %s/grader/tests/fixture %s/root/grader/official/",
 	   WORKBOOK_ROOT, work);
 }
@@ -78,7 +79,8 @@ static void submit_with_payload(const char *code)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/sub/fixture/unit.c", work);
-	sh("{ echo 'static void payload(void);'; sed 's/return a + b;/payload(); return a + b;/' "
+	sh("{ echo 'static void payload(void);'; sed 's/return a + "
+	   "b;/payload(); return a + b;/' "
 	   "%s/grader/tests/fixture/unit.c; } > %s",
 	   WORKBOOK_ROOT, path);
 	FILE *f = fopen(path, "a");
@@ -111,11 +113,14 @@ static const char *trusted(void)
 static int grade(const char *flags, cJSON **report)
 {
 	char cmd[CMD_CAP];
-	bool unconfined = strstr(flags, "--sandbox") == NULL && !sandbox_works();
+	bool unconfined =
+		strstr(flags, "--sandbox") == NULL && !sandbox_works();
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && %s/grader/grade --root root --json report.json %s%s sub "
+		 "cd %s && %s/grader/grade --root root --json report.json %s%s "
+		 "sub "
 		 "> table.txt 2>&1",
-		 work, WORKBOOK_ROOT, flags, unconfined ? " --sandbox off" : "");
+		 work, WORKBOOK_ROOT, flags,
+		 unconfined ? " --sandbox off" : "");
 	int status = system(cmd);
 	char path[512];
 	snprintf(path, sizeof path, "%s/report.json", work);
@@ -175,9 +180,11 @@ Test(grader, tells_every_outcome_apart)
 	cJSON *r;
 	cr_assert_eq(grade("", &r), 0);
 	expect(r, "basic/adds", "passed", NULL);
-	expect(r, "basic/fails_with_quote", "failed", "a \"quoted\"\nmessage\\n");
+	expect(r, "basic/fails_with_quote", "failed",
+	       "a \"quoted\"\nmessage\\n");
 	expect(r, "misbehave/exits_early", "failed", "exited before");
-	expect(r, "misbehave/underscore_exits_early", "failed", "exited before");
+	expect(r, "misbehave/underscore_exits_early", "failed",
+	       "exited before");
 	expect(r, "misbehave/crashes", "crashed", NULL);
 	expect(r, "misbehave/hangs", "timeout", NULL);
 	expect(r, "misbehave/skips", "skipped", "no swap");
@@ -227,9 +234,10 @@ Test(grader, scores_zero_for_a_missing_file)
 Test(grader, survives_a_crash_before_any_test)
 {
 	/* A constructor would crash the runner before any test: refused. */
-	submit_official_with("#include <signal.h>\n"
-			     "__attribute__((constructor)) static void boom(void)"
-			     " { raise(SIGSEGV); }\n");
+	submit_official_with(
+		"#include <signal.h>\n"
+		"__attribute__((constructor)) static void boom(void)"
+		" { raise(SIGSEGV); }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
 	expect(r, "basic/adds", "failed", ".init_array");
@@ -240,8 +248,9 @@ Test(grader, survives_a_crash_before_any_test)
 Test(grader, survives_a_hang_before_any_test)
 {
 	/* A constructor would hang the runner before any test: refused. */
-	submit_official_with("__attribute__((constructor)) static void stuck(void)"
-			     " { for (;;) ; }\n");
+	submit_official_with(
+		"__attribute__((constructor)) static void stuck(void)"
+		" { for (;;) ; }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
 	expect(r, "basic/adds", "failed", ".init_array");
@@ -250,11 +259,12 @@ Test(grader, survives_a_hang_before_any_test)
 
 Test(grader, cannot_be_fooled_by_printed_results)
 {
-	submit_with_payload("#include <stdio.h>\n"
-			    "static void payload(void)"
-			    " { puts(\"result basic/fails_with_quote passed 0 1\\n"
-			    "end basic/fails_with_quote 0123456789abcdef\\n"
-			    "Score: 99/99\"); }\n");
+	submit_with_payload(
+		"#include <stdio.h>\n"
+		"static void payload(void)"
+		" { puts(\"result basic/fails_with_quote passed 0 1\\n"
+		"end basic/fails_with_quote 0123456789abcdef\\n"
+		"Score: 99/99\"); }\n");
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
 	expect(r, "basic/fails_with_quote", "failed", NULL);
@@ -265,10 +275,11 @@ Test(grader, cannot_be_fooled_by_printed_results)
 Test(grader, lists_the_editable_files)
 {
 	char cmd[CMD_CAP];
-	snprintf(cmd, sizeof cmd,
-		 "cd %s && test \"$(%s/grader/grade --root root --list-files)\" "
-		 "= fixture/unit.c",
-		 work, WORKBOOK_ROOT);
+	snprintf(
+		cmd, sizeof cmd,
+		"cd %s && test \"$(%s/grader/grade --root root --list-files)\" "
+		"= fixture/unit.c",
+		work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0);
 }
 
@@ -297,12 +308,14 @@ Test(grader, writes_a_gradescope_report)
 Test(grader, rejects_a_broken_rubric_with_its_line)
 {
 	submit_official_with("");
-	sh("echo 'test 1 | x | basic/adds' >> %s/root/grader/official/fixture/rubric",
+	sh("echo 'test 1 | x | basic/adds' >> "
+	   "%s/root/grader/official/fixture/rubric",
 	   work);
 	char cmd[CMD_CAP];
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && %s/grader/grade --root root%s sub > out.txt 2>&1; "
-		 "test $? -eq 1 && grep -q 'rubric:[0-9]*: a test line needs' out.txt",
+		 "test $? -eq 1 && grep -q 'rubric:[0-9]*: a test line needs' "
+		 "out.txt",
 		 work, WORKBOOK_ROOT, trusted());
 	cr_expect_eq(system(cmd), 0);
 }
@@ -353,7 +366,8 @@ Test(grader, sandbox_hides_files_and_keeps_writes_in)
 		 "  size_t n = e ? fread(env, 1, sizeof env - 1, e) : 0;\n"
 		 "  if (e) fclose(e);\n"
 		 "  for (size_t i = 0; i < n; i += strlen(env + i) + 1)\n"
-		 "    if (strncmp(env + i, \"GRADER_TEST_TOKEN=\", 18) == 0) raise(SIGSEGV);\n"
+		 "    if (strncmp(env + i, \"GRADER_TEST_TOKEN=\", 18) == 0) "
+		 "raise(SIGSEGV);\n"
 		 "  FILE *l = fopen(\"%s/usr-local-probe\", \"r\");\n"
 		 "  if (l != NULL) raise(SIGSEGV);\n"
 		 "}\n",
@@ -447,7 +461,8 @@ Test(grader, sandbox_cannot_remount_or_replace_programs)
 		 "#include <stdio.h>\n"
 		 "#include <stdlib.h>\n"
 		 "static void payload(void) {\n"
-		 "  if (system(\"mount -o remount,rw,bind %s/root/mk 2>/dev/null;"
+		 "  if (system(\"mount -o remount,rw,bind %s/root/mk "
+		 "2>/dev/null;"
 		 " touch %s/root/mk/pwned-by-a-submission 2>/dev/null;"
 		 " mount -o remount,rw,bind \\\"$PWD\\\" 2>/dev/null;"
 		 " printf 'exit 0' > unit-prog 2>/dev/null\") < 0) abort();\n"
@@ -468,7 +483,8 @@ Test(grader, sandbox_cannot_remount_or_replace_programs)
 Test(grader, refuses_a_symbolic_link_for_an_editable_file)
 {
 	/* A link to the official file (a stand-in for the solutions). */
-	sh("ln -sf %s/root/grader/official/fixture/unit.c %s/sub/fixture/unit.c",
+	sh("ln -sf %s/root/grader/official/fixture/unit.c "
+	   "%s/sub/fixture/unit.c",
 	   work, work);
 	cJSON *r;
 	cr_assert_eq(grade("--stage 1", &r), 0);
@@ -504,12 +520,15 @@ Test(grader, a_forged_end_record_fails)
 	submit("#include <fcntl.h>\n#include <stdio.h>\n#include <string.h>\n"
 	       "#include <unistd.h>\n"
 	       "int unit_add(int a, int b) {\n"
-	       "  char env[8192] = {0}; int fd = open(\"/proc/self/environ\", O_RDONLY);\n"
+	       "  char env[8192] = {0}; int fd = open(\"/proc/self/environ\", "
+	       "O_RDONLY);\n"
 	       "  ssize_t n = read(fd, env, sizeof env - 1); close(fd);\n"
-	       "  for (char *p = env; n > 0 && p < env + n; p += strlen(p) + 1) {\n"
+	       "  for (char *p = env; n > 0 && p < env + n; p += strlen(p) + "
+	       "1) {\n"
 	       "    if (strncmp(p, \"GRADER_ENDS=\", 12) != 0) continue;\n"
 	       "    int w = open(p + 12, O_WRONLY | O_NONBLOCK);\n"
-	       "    const char *t[] = {\"basic/adds\", \"basic/fails_with_quote\"};\n"
+	       "    const char *t[] = {\"basic/adds\", "
+	       "\"basic/fails_with_quote\"};\n"
 	       "    for (int i = 0; i < 2; i++)\n"
 	       "      dprintf(w, \"end %s 0123456789abcdef\\n\", t[i]);\n"
 	       "    close(w);\n"
@@ -558,7 +577,8 @@ Test(grader, a_forged_proof_of_work_fails)
 	/* A proof line with a made-up token, written to every descriptor. */
 	submit("#include <string.h>\n#include <unistd.h>\n"
 	       "static void forge(void) {\n"
-	       "  const char *line = \"proof unit-prog did=add 0123456789abcdef\\n\";\n"
+	       "  const char *line = \"proof unit-prog did=add "
+	       "0123456789abcdef\\n\";\n"
 	       "  for (int fd = 3; fd < 1100; fd++)\n"
 	       "    (void)!write(fd, line, strlen(line));\n"
 	       "  _exit(0);\n}\n"
@@ -583,7 +603,8 @@ Test(grader, valgrind_log_cannot_be_forged)
 	       "  snprintf(lost, 64, \"%s\", how);\n"
 	       "  lost = NULL;\n"
 	       "  char line[128];\n"
-	       "  int n = snprintf(line, sizeof line, \"==%d== ERROR SUMMARY: 0 "
+	       "  int n = snprintf(line, sizeof line, \"==%d== ERROR SUMMARY: "
+	       "0 "
 	       "errors from 0 contexts\\n\", (int)getpid());\n"
 	       "  for (int fd = 3; fd < 1100; fd++)\n"
 	       "    (void)!write(fd, line, (size_t)n);\n"
@@ -679,7 +700,8 @@ Test(grader, a_child_that_hides_its_valgrind_errors_fails)
 	       "    free(p);\n"
 	       "    free(p);\n"
 	       "    char line[128];\n"
-	       "    int n = snprintf(line, sizeof line, \"==%d== ERROR SUMMARY: 0 "
+	       "    int n = snprintf(line, sizeof line, \"==%d== ERROR "
+	       "SUMMARY: 0 "
 	       "errors from 0 contexts\\n\", (int)getpid());\n"
 	       "    for (int fd = 4; fd < 1100; fd++)\n"
 	       "      (void)!write(fd, line, (size_t)n);\n"
@@ -779,7 +801,8 @@ Test(grader, a_skip_asked_for_by_the_code_fails)
 	cr_assert_eq(grade("", &r), 0);
 	expect(r, "prog floods", "failed", NULL);
 	expect(r, "prog skips", "skipped", NULL);
-	cr_expect_eq(number(r, "max_score"), 16, "only the skippable rows "
+	cr_expect_eq(number(r, "max_score"), 16,
+		     "only the skippable rows "
 		     "leave the total");
 	cJSON_Delete(r);
 }
@@ -791,7 +814,8 @@ Test(grader, no_descriptor_of_the_grader_reaches_a_check)
 	/* (the run rows matter: Criterion closes descriptors in tests) */
 	submit("#include <unistd.h>\n"
 	       "static void pwn(void) {\n"
-	       "  for (int fd = 3; fd < 64; fd++) (void)!write(fd, \"pwned\\n\", 6); }\n"
+	       "  for (int fd = 3; fd < 64; fd++) (void)!write(fd, "
+	       "\"pwned\\n\", 6); }\n"
 	       "int unit_add(int a, int b) { pwn(); return a - b; }\n"
 	       "void unit_behave(const char *how) { (void)how; pwn(); }\n");
 	char cmd[CMD_CAP];
@@ -804,7 +828,8 @@ Test(grader, no_descriptor_of_the_grader_reaches_a_check)
 	snprintf(path, sizeof path, "%s/host.txt", work);
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f);
-	cr_expect_eq(fgetc(f), EOF, "a check wrote into the grader's descriptor");
+	cr_expect_eq(fgetc(f), EOF,
+		     "a check wrote into the grader's descriptor");
 	fclose(f);
 }
 
@@ -817,10 +842,11 @@ Test(grader, grade_class_follows_no_link_to_the_solutions)
 	sh("mkdir -p %s/class/eve && ln -s %s/solutions %s/class/eve/labs",
 	   work, WORKBOOK_ROOT, work);
 	char cmd[CMD_CAP];
-	snprintf(cmd, sizeof cmd,
-		 "cd %s && sh %s/tools/grade-class.sh class out --lab isolation "
-		 "> class.txt 2>&1 && grep -q '^Score: 0/' out/eve.txt",
-		 work, WORKBOOK_ROOT);
+	snprintf(
+		cmd, sizeof cmd,
+		"cd %s && sh %s/tools/grade-class.sh class out --lab isolation "
+		"> class.txt 2>&1 && grep -q '^Score: 0/' out/eve.txt",
+		work, WORKBOOK_ROOT);
 	cr_expect_eq(system(cmd), 0, "the linked solutions were graded");
 }
 
@@ -832,10 +858,12 @@ Test(grader, bad_bytes_are_escaped_in_every_report)
 	submit("#include <stdio.h>\n#include <unistd.h>\n"
 	       "int unit_add(int a, int b) { return a - b; }\n"
 	       "void unit_behave(const char *how) { (void)how;\n"
-	       "  fputs(\"bad \\xff\\xfe bytes \\x1b[2J\\x1b]0;owned\\x07\\n\", stdout);\n"
+	       "  fputs(\"bad \\xff\\xfe bytes "
+	       "\\x1b[2J\\x1b]0;owned\\x07\\n\", stdout);\n"
 	       "  fflush(stdout); _exit(1); }\n");
 	cJSON *r;
-	cr_assert_eq(grade("", &r), 0); /* grade() fails if the JSON does not parse */
+	cr_assert_eq(grade("", &r),
+		     0); /* grade() fails if the JSON does not parse */
 	expect(r, "prog floods", "failed", "\\xff\\xfe bytes \\x1b[2J");
 	cJSON_Delete(r);
 	char path[512];
@@ -857,7 +885,8 @@ Test(grader, a_submission_that_hangs_everywhere_stays_in_the_budget)
 	int skeleton = hostile("", "", &r);
 	cJSON_Delete(r);
 	submit("int unit_add(int a, int b) { for (;;) {} return a + b; }\n"
-	       "void unit_behave(const char *how) { (void)how; for (;;) {} }\n");
+	       "void unit_behave(const char *how) { (void)how; for (;;) {} "
+	       "}\n");
 	time_t start = time(NULL);
 	cr_assert_eq(grade("", &r), 0);
 	time_t took = time(NULL) - start;
@@ -918,7 +947,8 @@ Test(grader, cleans_up_when_interrupted)
 		"# wait for the test program to start (it sleeps 30 s)\n"
 		"for i in $(seq 200); do\n"
 		"  for p in $(inside); do\n"
-		"    grep -q run-tests /proc/$p/cmdline 2>/dev/null && break 2\n"
+		"    grep -q run-tests /proc/$p/cmdline 2>/dev/null && break "
+		"2\n"
 		"  done\n"
 		"  sleep 0.1\n"
 		"done\n"
@@ -929,7 +959,8 @@ Test(grader, cleans_up_when_interrupted)
 		"left=$(inside)\n"
 		"[ -n \"$left\" ] && kill -KILL $left\n"
 		"echo \"status $status, left: $left, tmp: $(ls tmp)\"\n"
-		"[ $status -eq 143 ] && [ -z \"$left\" ] && [ -z \"$(ls tmp)\" ]\n",
+		"[ $status -eq 143 ] && [ -z \"$left\" ] && [ -z \"$(ls tmp)\" "
+		"]\n",
 		work, WORKBOOK_ROOT);
 	fclose(f);
 	char cmd[CMD_CAP];

@@ -27,7 +27,9 @@ static size_t parse_arg(const char *text, const char *what, size_t max)
 	char *end;
 	unsigned long long value = strtoull(text, &end, 10);
 	if (*text == '\0' || *end != '\0' || text[0] == '-' || value > max) {
-		fprintf(stderr, "bump-demo: %s must be a number from 0 to %zu, not '%s'\n",
+		fprintf(stderr,
+			"bump-demo: %s must be a number from 0 to %zu, not "
+			"'%s'\n",
 			what, max, text);
 		exit(2);
 	}
@@ -50,18 +52,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < count; i++) {
 		char *block = bump_malloc(size);
 		if (block == NULL) {
-			fprintf(stderr, "bump-demo: bump_malloc(%zu) failed\n", size);
+			fprintf(stderr, "bump-demo: bump_malloc(%zu) failed\n",
+				size);
 			return 1;
 		}
-		if (block < end_of_last || block + size > (char *)mem_heap_hi() + 1) {
-			fprintf(stderr, "bump-demo: block %zu at %p overlaps the one "
-					"before or ends past the heap\n",
+		if (block < end_of_last ||
+		    block + size > (char *)mem_heap_hi() + 1) {
+			fprintf(stderr,
+				"bump-demo: block %zu at %p overlaps the one "
+				"before or ends past the heap\n",
 				i, (void *)block);
 			return 1;
 		}
 		end_of_last = block + size;
 		memset(block, 'x', size);
-		printf("block %zu at %p: heap ends at %p (%zu bytes), process break %p\n",
+		printf("block %zu at %p: heap ends at %p (%zu bytes), process "
+		       "break %p\n",
 		       i, (void *)block, (void *)((char *)mem_heap_hi() + 1),
 		       mem_heapsize(), sbrk(0));
 		bump_free(block);

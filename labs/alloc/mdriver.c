@@ -48,13 +48,13 @@
 #include <unistd.h>
 
 enum {
-	DRIVER_ALIGNMENT = 16,    /* alignof(max_align_t) */
-	MAX_IDS = 1 << 22,        /* a trace may name at most this many ids */
-	MAX_OPS = 1 << 26,        /* ... and hold at most this many operations */
-	MAX_TIMED_RUNS = 1000,    /* replays per trace and allocator, at most */
+	DRIVER_ALIGNMENT = 16, /* alignof(max_align_t) */
+	MAX_IDS = 1 << 22,     /* a trace may name at most this many ids */
+	MAX_OPS = 1 << 26,     /* ... and hold at most this many operations */
+	MAX_TIMED_RUNS = 1000, /* replays per trace and allocator, at most */
 };
-static const uint64_t MAX_SIZE = UINT32_MAX;   /* largest SIZE in a trace */
-static const double MIN_TIMING_SECONDS = 0.1;  /* time each trace this long */
+static const uint64_t MAX_SIZE = UINT32_MAX;  /* largest SIZE in a trace */
+static const double MIN_TIMING_SECONDS = 0.1; /* time each trace this long */
 
 enum op_kind { OP_ALLOC, OP_REALLOC, OP_FREE };
 
@@ -149,22 +149,38 @@ static bool parse_op(const struct trace *t, size_t line, const char *text,
 	uint64_t id, size = 0;
 	if ((kind != 'a' && kind != 'r' && kind != 'f') ||
 	    !read_number(&s, UINT64_MAX, &id))
-		return trace_error(t->path, line, "expected 'a ID SIZE', 'r ID SIZE' or 'f ID'");
+		return trace_error(
+			t->path, line,
+			"expected 'a ID SIZE', 'r ID SIZE' or 'f ID'");
 	if (kind != 'f' && !read_number(&s, MAX_SIZE, &size))
-		return trace_error(t->path, line, "expected a size from 0 to %" PRIu64 " after the id", MAX_SIZE);
+		return trace_error(t->path, line,
+				   "expected a size from 0 to %" PRIu64
+				   " after the id",
+				   MAX_SIZE);
 	if (!at_end(s))
-		return trace_error(t->path, line, "unexpected text after the operation");
+		return trace_error(t->path, line,
+				   "unexpected text after the operation");
 	if (id >= t->num_ids)
-		return trace_error(t->path, line, "id %" PRIu64 " is not below the %zu ids of the header", id, t->num_ids);
+		return trace_error(t->path, line,
+				   "id %" PRIu64
+				   " is not below the %zu ids of the header",
+				   id, t->num_ids);
 	if (kind == 'a' && live[id])
-		return trace_error(t->path, line, "id %" PRIu64 " allocated again without a free", id);
+		return trace_error(
+			t->path, line,
+			"id %" PRIu64 " allocated again without a free", id);
 	if (kind != 'a' && !live[id])
-		return trace_error(t->path, line, "id %" PRIu64 " is not allocated here", id);
+		return trace_error(t->path, line,
+				   "id %" PRIu64 " is not allocated here", id);
 	if (kind == 'r' && size == 0)
-		return trace_error(t->path, line, "'r ID 0' means different things to different allocators: write 'f ID'");
+		return trace_error(t->path, line,
+				   "'r ID 0' means different things to "
+				   "different allocators: write 'f ID'");
 	live[id] = kind != 'f';
 	*op = (struct op){
-		.kind = kind == 'a' ? OP_ALLOC : kind == 'r' ? OP_REALLOC : OP_FREE,
+		.kind = kind == 'a'   ? OP_ALLOC
+			: kind == 'r' ? OP_REALLOC
+				      : OP_FREE,
 		.id = (uint32_t)id,
 		.line = (uint32_t)line,
 		.size = (size_t)size,
@@ -173,8 +189,8 @@ static bool parse_op(const struct trace *t, size_t line, const char *text,
 }
 
 /* Reads the four header lines. Returns false after printing what is wrong. */
-static bool parse_header(FILE *in, struct trace *t, size_t *line,
-			 char **buf, size_t *cap)
+static bool parse_header(FILE *in, struct trace *t, size_t *line, char **buf,
+			 size_t *cap)
 {
 	static const char *const names[] = {"heap size", "number of ids",
 					    "number of operations", "weight"};
@@ -184,10 +200,16 @@ static bool parse_header(FILE *in, struct trace *t, size_t *line,
 	for (int i = 0; i < 4; i++) {
 		++*line;
 		if (getline(buf, cap, in) < 0)
-			return trace_error(t->path, *line, "the header ends early: expected the %s", names[i]);
+			return trace_error(
+				t->path, *line,
+				"the header ends early: expected the %s",
+				names[i]);
 		const char *s = *buf;
 		if (!read_number(&s, maxima[i], &values[i]) || !at_end(s))
-			return trace_error(t->path, *line, "expected the %s: one number up to %" PRIu64, names[i], maxima[i]);
+			return trace_error(
+				t->path, *line,
+				"expected the %s: one number up to %" PRIu64,
+				names[i], maxima[i]);
 	}
 	t->num_ids = (size_t)values[1];
 	t->num_ops = (size_t)values[2];
@@ -202,7 +224,9 @@ static bool parse_ops(FILE *in, struct trace *t, size_t *line, char **buf,
 	t->ops = calloc(t->num_ops + 1, sizeof *t->ops);
 	if (live == NULL || t->ops == NULL) {
 		free(live);
-		return trace_error(t->path, *line, "out of memory for %zu operations", t->num_ops);
+		return trace_error(t->path, *line,
+				   "out of memory for %zu operations",
+				   t->num_ops);
 	}
 	size_t n = 0;
 	bool ok = true;
@@ -211,12 +235,18 @@ static bool parse_ops(FILE *in, struct trace *t, size_t *line, char **buf,
 		if (at_end(*buf))
 			continue; /* blank lines are allowed */
 		if (n == t->num_ops)
-			ok = trace_error(t->path, *line, "more operations than the %zu of the header", t->num_ops);
+			ok = trace_error(
+				t->path, *line,
+				"more operations than the %zu of the header",
+				t->num_ops);
 		else
 			ok = parse_op(t, *line, *buf, live, &t->ops[n++]);
 	}
 	if (ok && n < t->num_ops)
-		ok = trace_error(t->path, *line, "the header promises %zu operations, the file has %zu", t->num_ops, n);
+		ok = trace_error(
+			t->path, *line,
+			"the header promises %zu operations, the file has %zu",
+			t->num_ops, n);
 	free(live);
 	return ok;
 }
@@ -274,7 +304,8 @@ static void *mappings;    /* struct range of each mapping the allocator has */
 static struct range range_of(const void *ptr, size_t len, uint32_t id)
 {
 	uintptr_t lo = (uintptr_t)ptr;
-	return (struct range){.lo = lo, .hi = lo + (len > 0 ? len : 1), .id = id};
+	return (struct range){
+		.lo = lo, .hi = lo + (len > 0 ? len : 1), .id = id};
 }
 
 /* Adds a copy of r to the tree; returns the range it overlaps, or NULL. */
@@ -454,17 +485,26 @@ static bool check_new_block(struct replay *r, const struct op *op,
 		if (op->size == 0 && op->kind == OP_ALLOC)
 			return true; /* malloc(0) may return NULL */
 		return op_error(r, op, "%s returned NULL for %zu bytes",
-				op->kind == OP_ALLOC ? "mm_malloc" : "mm_realloc",
+				op->kind == OP_ALLOC ? "mm_malloc"
+						     : "mm_realloc",
 				op->size);
 	}
 	if ((uintptr_t)ptr % DRIVER_ALIGNMENT != 0)
-		return op_error(r, op, "payload %p is not aligned to %d bytes", (void *)ptr, DRIVER_ALIGNMENT);
+		return op_error(r, op, "payload %p is not aligned to %d bytes",
+				(void *)ptr, DRIVER_ALIGNMENT);
 	if (!obtained(ptr, op->size))
-		return op_error(r, op, "payload %p (%zu bytes) lies outside the heap and the mappings the allocator obtained", (void *)ptr, op->size);
+		return op_error(r, op,
+				"payload %p (%zu bytes) lies outside the heap "
+				"and the mappings the allocator obtained",
+				(void *)ptr, op->size);
 	const struct range *clash =
 		range_insert(&live_blocks, range_of(ptr, op->size, op->id));
 	if (clash != NULL)
-		return op_error(r, op, "payload %p (%zu bytes) overlaps block %" PRIu32 " at %p", (void *)ptr, op->size, clash->id, (void *)clash->lo);
+		return op_error(r, op,
+				"payload %p (%zu bytes) overlaps block %" PRIu32
+				" at %p",
+				(void *)ptr, op->size, clash->id,
+				(void *)clash->lo);
 	return true;
 }
 // ANCHOR_END: check_new_block
@@ -477,7 +517,8 @@ static bool check_contents(const struct replay *r, const struct op *op,
 	size_t size = r->sizes[op->id];
 	size_t bad = pattern_check(ptr, op->id, size);
 	if (bad < size)
-		return op_error(r, op, "byte %zu of the payload changed %s", bad, when);
+		return op_error(r, op, "byte %zu of the payload changed %s",
+				bad, when);
 	return true;
 }
 
@@ -507,7 +548,8 @@ static bool replay_realloc(struct replay *r, const struct op *op)
 	size_t kept = old_size < op->size ? old_size : op->size;
 	size_t bad = pattern_check(ptr, op->id, kept);
 	if (bad < kept)
-		return op_error(r, op, "realloc lost byte %zu of the payload", bad);
+		return op_error(r, op, "realloc lost byte %zu of the payload",
+				bad);
 	pattern_fill(ptr, op->id, kept, op->size);
 	r->ptrs[op->id] = ptr;
 	r->sizes[op->id] = op->size;
@@ -533,13 +575,14 @@ static bool replay_free(struct replay *r, const struct op *op)
 static bool replay_op(struct replay *r, const struct op *op)
 {
 	note_position(r->trace->path, op->line); /* for crash_handler */
-	bool ok = op->kind == OP_ALLOC	  ? replay_alloc(r, op)
+	bool ok = op->kind == OP_ALLOC     ? replay_alloc(r, op)
 		  : op->kind == OP_REALLOC ? replay_realloc(r, op)
 					   : replay_free(r, op);
 	if (!ok)
 		return false;
 	if (verbose && !mm_checkheap(__LINE__))
-		return op_error(r, op, "mm_checkheap failed after this operation");
+		return op_error(r, op,
+				"mm_checkheap failed after this operation");
 	size_t footprint = mem_heapsize() + mem_mapped_bytes();
 	if (footprint > r->result->peak_footprint)
 		r->result->peak_footprint = footprint;
@@ -553,8 +596,8 @@ static bool replay_op(struct replay *r, const struct op *op)
 static void replay_checked(const struct trace *t, struct result *result,
 			   unsigned char **ptrs, size_t *sizes)
 {
-	struct replay r = {.trace = t, .ptrs = ptrs, .sizes = sizes,
-			   .result = result};
+	struct replay r = {
+		.trace = t, .ptrs = ptrs, .sizes = sizes, .result = result};
 	memset(ptrs, 0, t->num_ids * sizeof *ptrs);
 	memset(sizes, 0, t->num_ids * sizeof *sizes);
 	mem_reset();
@@ -654,12 +697,12 @@ static bool libc_start(void)
 	return true;
 }
 
-static const struct allocator mm_allocator = {
-	.init = mm_start, .malloc = mm_malloc, .realloc = mm_realloc,
-	.free = mm_free};
+static const struct allocator mm_allocator = {.init = mm_start,
+					      .malloc = mm_malloc,
+					      .realloc = mm_realloc,
+					      .free = mm_free};
 static const struct allocator libc_allocator = {
-	.init = libc_start, .malloc = malloc, .realloc = realloc,
-	.free = free};
+	.init = libc_start, .malloc = malloc, .realloc = realloc, .free = free};
 
 /* ---- Reports ------------------------------------------------------------- */
 
@@ -678,14 +721,16 @@ static void print_table(const struct trace *traces, const struct result *res,
 		       r->ops_per_sec);
 		printf(libc ? " %12.0f\n" : "\n", r->libc_ops_per_sec);
 		if (verbose)
-			printf("    peak payload %zu bytes, peak footprint %zu bytes\n",
+			printf("    peak payload %zu bytes, peak footprint %zu "
+			       "bytes\n",
 			       r->peak_payload, r->peak_footprint);
 		total_ops += traces[i].num_ops;
 		util += r->util;
 		if (r->ops_per_sec > 0)
 			mm_secs += (double)traces[i].num_ops / r->ops_per_sec;
 		if (r->libc_ops_per_sec > 0)
-			libc_secs += (double)traces[i].num_ops / r->libc_ops_per_sec;
+			libc_secs +=
+				(double)traces[i].num_ops / r->libc_ops_per_sec;
 	}
 	printf("%-32s %5s %6.3f %9zu %12.0f", "average", "", util / n,
 	       total_ops, mm_secs > 0 ? (double)total_ops / mm_secs : 0);
@@ -719,17 +764,20 @@ static void print_json(const struct trace *traces, const struct result *res,
 		const struct result *r = &res[i];
 		printf(i == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ");
 		print_json_string(traces[i].path);
-		printf(", \"correct\": %s, \"util\": %.4f, \"ops_per_sec\": %.0f",
+		printf(", \"correct\": %s, \"util\": %.4f, \"ops_per_sec\": "
+		       "%.0f",
 		       r->correct ? "true" : "false", r->util, r->ops_per_sec);
 		if (libc)
-			printf(", \"libc_ops_per_sec\": %.0f", r->libc_ops_per_sec);
+			printf(", \"libc_ops_per_sec\": %.0f",
+			       r->libc_ops_per_sec);
 		printf("}");
 		total_ops += traces[i].num_ops;
 		util += r->util;
 		if (r->ops_per_sec > 0)
 			mm_secs += (double)traces[i].num_ops / r->ops_per_sec;
 		if (r->libc_ops_per_sec > 0)
-			libc_secs += (double)traces[i].num_ops / r->libc_ops_per_sec;
+			libc_secs +=
+				(double)traces[i].num_ops / r->libc_ops_per_sec;
 	}
 	printf("\n], \"util\": %.4f, \"ops_per_sec\": %.0f", util / n,
 	       mm_secs > 0 ? (double)total_ops / mm_secs : 0);
@@ -743,11 +791,15 @@ static void print_json(const struct trace *traces, const struct result *res,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mdriver [--libc] [--json] [-v] [--min-util U] TRACE...\n"
-			"  --libc        also time glibc's malloc on the same traces\n"
-			"  --json        print the results as one JSON object\n"
-			"  -v            print details; run mm_checkheap after every operation\n"
-			"  --min-util U  fail unless the average utilization is at least U\n");
+	fprintf(stderr,
+		"usage: mdriver [--libc] [--json] [-v] [--min-util U] "
+		"TRACE...\n"
+		"  --libc        also time glibc's malloc on the same traces\n"
+		"  --json        print the results as one JSON object\n"
+		"  -v            print details; run mm_checkheap after every "
+		"operation\n"
+		"  --min-util U  fail unless the average utilization is at "
+		"least U\n");
 	return 2;
 }
 
@@ -783,8 +835,8 @@ static int finish(const struct result *results, int n, double min_util)
 		util += results[i].util;
 	util /= n;
 	if (util < min_util) {
-		fprintf(stderr, "average utilization %.4f is below %.4f\n", util,
-			min_util);
+		fprintf(stderr, "average utilization %.4f is below %.4f\n",
+			util, min_util);
 		return 1;
 	}
 	harness_proof_done("mdriver", "traces=%d correct=%d util=%.4f", n, n,

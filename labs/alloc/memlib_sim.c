@@ -31,9 +31,9 @@ struct mapping {
 };
 
 static struct {
-	unsigned char *start;     /* the reserved region; the heap's first byte */
-	unsigned char *brk;       /* the simulated break */
-	size_t limit;             /* the heap may not grow past this many bytes */
+	unsigned char *start; /* the reserved region; the heap's first byte */
+	unsigned char *brk;   /* the simulated break */
+	size_t limit;         /* the heap may not grow past this many bytes */
 	struct mapping *mappings; /* live mappings, in no order */
 	size_t nmappings;         /* how many entries of mappings are used */
 	size_t capacity;          /* how many entries mappings has room for */
@@ -153,7 +153,8 @@ void *mem_map(size_t len)
 void mem_unmap(void *addr, size_t len)
 {
 	if (!mapping_remove(addr)) {
-		fprintf(stderr, "memlib_sim: mem_unmap(%p, %zu): no such mapping\n",
+		fprintf(stderr,
+			"memlib_sim: mem_unmap(%p, %zu): no such mapping\n",
 			addr, len);
 		abort();
 	}

@@ -61,28 +61,29 @@
 
 // ANCHOR: constants
 enum {
-	ALIGNMENT = 16,             /* every payload is aligned to this */
-	WORD_SIZE = 8,              /* a header, a footer, a list link */
-	MIN_BLOCK_SIZE = 32,        /* header, two links, footer */
-	PROLOGUE_SIZE = 16,         /* header and footer, no payload */
-	CHUNK_SIZE = 4096,          /* grow the heap by at least this much */
-	NUM_SMALL_CLASSES = 31,     /* one size each: 32, 48, ..., 512 */
-	SMALL_MAX = 512,            /* the largest of those */
-	SMALL_MAX_LOG2 = 9,         /* SMALL_MAX is 1 << 9 */
-	QUARTERS = 4,               /* then four classes per power of two */
-	NUM_CLASSES = 64,           /* up to 128 KiB, then one for the rest */
-	FIT_CANDIDATES = 4,         /* blocks find_fit compares in a class */
-	SMALL_PLACE = 256,          /* smaller blocks go at a free block's end */
-	MMAP_THRESHOLD = 128 << 10, /* blocks this large get a mapping, */
+	ALIGNMENT = 16,         /* every payload is aligned to this */
+	WORD_SIZE = 8,          /* a header, a footer, a list link */
+	MIN_BLOCK_SIZE = 32,    /* header, two links, footer */
+	PROLOGUE_SIZE = 16,     /* header and footer, no payload */
+	CHUNK_SIZE = 4096,      /* grow the heap by at least this much */
+	NUM_SMALL_CLASSES = 31, /* one size each: 32, 48, ..., 512 */
+	SMALL_MAX = 512,        /* the largest of those */
+	SMALL_MAX_LOG2 = 9,     /* SMALL_MAX is 1 << 9 */
+	QUARTERS = 4,           /* then four classes per power of two */
+	NUM_CLASSES = 64,       /* up to 128 KiB, then one for the rest */
+	FIT_CANDIDATES = 4,     /* blocks find_fit compares in a class */
+	SMALL_PLACE = 256,      /* smaller blocks go at a free block's end */
+	MMAP_THRESHOLD = 128 << 10,   /* blocks this large get a mapping, */
 	MMAP_THRESHOLD_MAX = 1 << 20, /* ... a threshold that rises to this */
-	TRIM_THRESHOLD = 128 << 10, /* trim a free top block this large */
-	TRIM_KEEP = 64 << 10,       /* ... down to this size */
+	TRIM_THRESHOLD = 128 << 10,   /* trim a free top block this large */
+	TRIM_KEEP = 64 << 10,         /* ... down to this size */
 };
 
 static_assert(ALIGNMENT == alignof(max_align_t),
 	      "payloads must be aligned for any object");
-static_assert(SMALL_MAX == MIN_BLOCK_SIZE + (NUM_SMALL_CLASSES - 1) * ALIGNMENT,
-	      "the small classes are the sizes from MIN_BLOCK_SIZE to SMALL_MAX");
+static_assert(
+	SMALL_MAX == MIN_BLOCK_SIZE + (NUM_SMALL_CLASSES - 1) * ALIGNMENT,
+	"the small classes are the sizes from MIN_BLOCK_SIZE to SMALL_MAX");
 static_assert(SMALL_MAX == 1 << SMALL_MAX_LOG2, "SMALL_MAX is a power of two");
 static_assert(NUM_CLASSES <= 64, "heap.nonempty has a bit per class");
 
@@ -116,7 +117,7 @@ static const size_t MAX_REQUEST = PTRDIFF_MAX / 2;
  * that it is allocated, and only a free block's size is ever read from below.
  */
 typedef struct block {
-	uint64_t header;         /* size | QUICK, MAPPED, PREV_ALLOC, ALLOC bits */
+	uint64_t header; /* size | QUICK, MAPPED, PREV_ALLOC, ALLOC bits */
 	unsigned char payload[]; /* the program's bytes, or the free links */
 } block_t;
 
@@ -265,8 +266,7 @@ static inline void write_alloc_header(block_t *block, size_t size,
 }
 
 /* Writes the header and the footer of a free block of size bytes. */
-static inline void write_free_tags(block_t *block, size_t size,
-				   bool prev_alloc)
+static inline void write_free_tags(block_t *block, size_t size, bool prev_alloc)
 {
 	uint64_t header = pack(size, prev_alloc ? PREV_ALLOC_BIT : 0);
 	word_set(&block->header, header);
@@ -571,13 +571,13 @@ static void release_block(block_t *block)
 // ANCHOR: find_fit
 /*
  * Returns the smallest block of at least asize bytes among the first
- * FIT_CANDIDATES that fit on list class, or NULL if none fits.
+ * FIT_CANDIDATES that fit on list cls, or NULL if none fits.
  */
-static block_t *best_fit_in(size_t class, size_t asize)
+static block_t *best_fit_in(size_t cls, size_t asize)
 {
 	// TODO(stage 4): the best of the first few blocks that fit.
 	// Read 10-fast-lean-allocator.md#better-fit.
-	(void)class;
+	(void)cls;
 	(void)asize;
 	return NULL;
 }
@@ -965,12 +965,12 @@ bool mm_checkheap(int line)
 
 // ANCHOR: heap_dump
 /* Prints the blocks on one list, at most limit of them. */
-static void dump_list(const char *name, size_t class, const block_t *first,
+static void dump_list(const char *name, size_t cls, const block_t *first,
 		      size_t limit)
 {
 	if (first == NULL)
 		return;
-	mm_report("%s list %zu:", name, class);
+	mm_report("%s list %zu:", name, cls);
 	size_t n = 0;
 	for (const block_t *block = first; block != NULL && n < limit;
 	     block = link_next(block), n++)
@@ -1002,9 +1002,9 @@ void mm_heap_dump(void)
 		block = block_next(block);
 	}
 	size_t limit = mem_heapsize() / MIN_BLOCK_SIZE;
-	for (size_t class = 0; class < NUM_CLASSES; class++)
-		dump_list("free", class, heap.free_lists[class], limit);
-	for (size_t class = 0; class < NUM_SMALL_CLASSES; class++)
-		dump_list("quick", class, heap.quick[class], limit);
+	for (size_t cls = 0; cls < NUM_CLASSES; cls++)
+		dump_list("free", cls, heap.free_lists[cls], limit);
+	for (size_t cls = 0; cls < NUM_SMALL_CLASSES; cls++)
+		dump_list("quick", cls, heap.quick[cls], limit);
 }
 // ANCHOR_END: heap_dump

@@ -177,7 +177,6 @@ int fork_same_address(fork_report_fn *report)
 }
 // ANCHOR_END: fork_same_address
 
-
 // ANCHOR: fork_cow
 int fork_cow(struct cow_report *out)
 {
@@ -214,7 +213,6 @@ int fork_child_writes(int sharing, int *seen)
 
 /* ---- stage 4: lazy allocation ----------------------------------------- */
 
-
 // ANCHOR: lazy_touch
 int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 	       struct lazy_report *out)
@@ -250,7 +248,6 @@ static void touch_byte(void *addr, enum probe_access access)
 		*p = byte;
 }
 
-
 // ANCHOR: fault_probe
 int fault_probe(void *addr, enum probe_access access, struct fault_report *out)
 {
@@ -278,8 +275,8 @@ void aslr_probe_print(FILE *out)
 {
 	int local = 0;
 	void *block = malloc(1);
-	fprintf(out, "stack %#" PRIxPTR " heap %#" PRIxPTR " code %#" PRIxPTR
-		"\n",
+	fprintf(out,
+		"stack %#" PRIxPTR " heap %#" PRIxPTR " code %#" PRIxPTR "\n",
 		(uintptr_t)&local, (uintptr_t)block,
 		(uintptr_t)aslr_probe_print);
 	free(block);
@@ -328,7 +325,6 @@ static _Noreturn void child_fail(int fd, int child_errno)
 	dprintf(fd, "error %d\n", child_errno);
 	_exit(EXIT_FAILURE);
 }
-
 
 // ANCHOR: aslr_sample
 int aslr_sample(const char *program, bool randomize, struct aslr_sample *out)

@@ -31,10 +31,8 @@
 #include <string.h>
 
 static const char *const POLICY_NAMES[POLICY_COUNT] = {
-	[POLICY_FIFO] = "fifo",
-	[POLICY_LRU] = "lru",
-	[POLICY_CLOCK] = "clock",
-	[POLICY_OPT] = "opt",
+	[POLICY_FIFO] = "fifo",     [POLICY_LRU] = "lru",
+	[POLICY_CLOCK] = "clock",   [POLICY_OPT] = "opt",
 	[POLICY_RANDOM] = "random",
 };
 

@@ -33,8 +33,8 @@ typedef bool policy_clear_fn(void *ctx, size_t frame);
 
 struct policy_config {
 	enum policy_kind kind;
-	size_t frames;   /* the frames to choose among: 0 to frames - 1 */
-	uint64_t seed;   /* RANDOM: the seed of its generator */
+	size_t frames; /* the frames to choose among: 0 to frames - 1 */
+	uint64_t seed; /* RANDOM: the seed of its generator */
 	/* OPT: next_use[t] is the time of the next reference to the page
 	 * referenced at time t, or POLICY_NEVER; refs is its length. */
 	const uint64_t *next_use;

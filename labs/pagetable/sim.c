@@ -17,8 +17,8 @@
 #include "future.h"
 
 enum {
-	SIM_SEGV_SHOWN = 10,       /* segmentation faults reported one by one */
-	SIM_PAGES_INITIAL = 4096,  /* room for pages when reading for OPT */
+	SIM_SEGV_SHOWN = 10,      /* segmentation faults reported one by one */
+	SIM_PAGES_INITIAL = 4096, /* room for pages when reading for OPT */
 };
 
 static const char KIND_LETTERS[] = {
@@ -83,8 +83,10 @@ static uint64_t *sim_future(const struct sim_options *opt, size_t *n)
 	if (rc < 0 && t.error[0] != '\0')
 		fprintf(stderr, "vmsim: %s\n", t.error);
 	else if (next_use == NULL)
-		fprintf(stderr, "vmsim: out of memory for OPT's %zu "
-			"references\n", *n);
+		fprintf(stderr,
+			"vmsim: out of memory for OPT's %zu "
+			"references\n",
+			*n);
 	trace_close(&t);
 	free(pages);
 	return next_use;
@@ -97,10 +99,12 @@ static int sim_machine(struct vm *vm, const struct vm_config *config)
 	if (vm_init(vm, config) != 0) {
 		if (errno == EINVAL) /* vmsim checked the layout already */
 			fprintf(stderr, "vmsim: layout_init() refused a valid "
-				"layout\n");
+					"layout\n");
 		else
-			fprintf(stderr, "vmsim: cannot set up the machine: "
-				"%s\n", strerror(errno));
+			fprintf(stderr,
+				"vmsim: cannot set up the machine: "
+				"%s\n",
+				strerror(errno));
 		return -1;
 	}
 	struct addr_space *as = vm_create_space(vm);
@@ -151,9 +155,12 @@ static void sim_print(FILE *out, struct vm *vm, const struct trace *t,
 		      const struct trace_ref *ref, enum vm_event event)
 {
 	static const char *const WORDS[] = {
-		[VM_HIT] = "hit", [VM_MINOR] = "fault", [VM_MAJOR] = "fault",
+		[VM_HIT] = "hit",
+		[VM_MINOR] = "fault",
+		[VM_MAJOR] = "fault",
 		[VM_COW] = "cow",
-		[VM_SEGV_UNMAPPED] = "segv", [VM_SEGV_DENIED] = "segv",
+		[VM_SEGV_UNMAPPED] = "segv",
+		[VM_SEGV_DENIED] = "segv",
 		[VM_ERROR] = "error",
 	};
 	fprintf(out, "%6" PRIu64 "  %c ", vm->stats.references,
@@ -183,14 +190,15 @@ static void sim_report_segv(const struct vm *vm, const struct trace_ref *ref,
 	uint64_t count = vm->stats.segfaults;
 	if (count > SIM_SEGV_SHOWN)
 		return;
-	fprintf(stderr, "vmsim: segmentation fault at reference %" PRIu64
-		": %c 0x%" PRIx64 " %s; going on\n", vm->stats.references,
-		KIND_LETTERS[ref->kind], ref->va,
+	fprintf(stderr,
+		"vmsim: segmentation fault at reference %" PRIu64
+		": %c 0x%" PRIx64 " %s; going on\n",
+		vm->stats.references, KIND_LETTERS[ref->kind], ref->va,
 		event == VM_SEGV_UNMAPPED ? "is outside the address space"
 					  : "is not allowed");
 	if (count == SIM_SEGV_SHOWN)
 		fprintf(stderr, "vmsim: further segmentation faults are "
-			"counted, not shown\n");
+				"counted, not shown\n");
 }
 
 /* Runs the trace through vm. Returns 0, or -1 after saying why. */
@@ -207,7 +215,8 @@ static int sim_trace(const struct sim_options *opt, struct vm *vm)
 		if (opt->verbose != NULL)
 			sim_print(opt->verbose, vm, &t, &ref, event);
 		if (event == VM_ERROR) {
-			fprintf(stderr, "vmsim: the simulation failed at "
+			fprintf(stderr,
+				"vmsim: the simulation failed at "
 				"reference %" PRIu64 ": %s\n",
 				vm->stats.references, strerror(errno));
 			break;

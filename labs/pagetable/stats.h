@@ -30,7 +30,7 @@ struct stats_run {
 	const char *policy; /* the policy's name */
 	size_t frames;
 	size_t page_size;
-	bool tlb;           /* a TLB was simulated: report its counts */
+	bool tlb; /* a TLB was simulated: report its counts */
 };
 
 double stats_tlb_hit_rate(const struct vm_stats *s);

@@ -11,10 +11,10 @@
 // ANCHOR: tlb_entry
 /* One cached translation. */
 struct tlb_entry {
-	uint64_t vpn;   /* the virtual page it translates */
-	uint64_t pte;   /* a copy of that page's leaf PTE: frame and flags */
-	unsigned asid;  /* the address space it belongs to */
-	bool valid;     /* false: the entry holds nothing */
+	uint64_t vpn;  /* the virtual page it translates */
+	uint64_t pte;  /* a copy of that page's leaf PTE: frame and flags */
+	unsigned asid; /* the address space it belongs to */
+	bool valid;    /* false: the entry holds nothing */
 };
 // ANCHOR_END: tlb_entry
 

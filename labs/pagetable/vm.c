@@ -135,8 +135,8 @@ int as_add_region(struct addr_space *as, uint64_t start, uint64_t length,
 {
 	const struct layout *l = &as->pt.layout;
 	uint64_t end = start + length;
-	bool aligned = layout_offset(l, start) == 0 &&
-		       layout_offset(l, length) == 0;
+	bool aligned =
+		layout_offset(l, start) == 0 && layout_offset(l, length) == 0;
 	if (length == 0 || !aligned || end < start ||
 	    !layout_contains(l, end - 1) || as->nregions == AS_REGIONS_MAX)
 		return -1;
@@ -284,8 +284,7 @@ static uint64_t space_bit(const struct addr_space *as)
 }
 
 /* Records that as maps the page in frame too: it is a fork's child. */
-static void frame_add_sharer(struct vm *vm, size_t frame,
-			     struct addr_space *as)
+static void frame_add_sharer(struct vm *vm, size_t frame, struct addr_space *as)
 {
 	struct frame_info *fi = &vm->frame_table[frame];
 	fi->sharers |= space_bit(as);
@@ -451,8 +450,8 @@ static size_t vm_take_frame(struct vm *vm)
  * copy, so it is mapped dirty, and goes to a slot of its own if evicted.
  * Returns 0, or -1 if a page-table page could not be allocated.
  */
-static int vm_install(struct vm *vm, size_t frame, uint64_t va,
-		      uint64_t perms, size_t slot)
+static int vm_install(struct vm *vm, size_t frame, uint64_t va, uint64_t perms,
+		      size_t slot)
 {
 	struct addr_space *as = vm->current;
 	bool leaves_slot = slot != SWAP_NONE && swap_shared(&vm->swap, slot);
@@ -520,8 +519,7 @@ static enum vm_event vm_fault(struct vm *vm, uint64_t va, enum access kind)
  * hand it back, with the bytes still in it, so there is nothing to copy.
  * The copy has no swap slot yet. Returns 0, or -1 with errno set.
  */
-static int cow_copy(struct vm *vm, size_t frame, uint64_t va,
-		    uint64_t perms)
+static int cow_copy(struct vm *vm, size_t frame, uint64_t va, uint64_t perms)
 {
 	// TODO(stage 8): frame_drop_sharer() for the current space, then
 	// vm_take_frame(); copy the bytes unless it returned frame itself;

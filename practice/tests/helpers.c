@@ -53,8 +53,10 @@ void check_deterministic(run_fn *run)
 	for (uint64_t seed = 0; seed < SEEDS; seed++) {
 		char *first = capture(run, seed, true);
 		char *second = capture(run, seed, true);
-		cr_assert_str_eq(first, second, "seed %llu printed two "
-				 "different texts", (unsigned long long)seed);
+		cr_assert_str_eq(first, second,
+				 "seed %llu printed two "
+				 "different texts",
+				 (unsigned long long)seed);
 		free(first);
 		free(second);
 	}
@@ -80,7 +82,8 @@ void check_seeds_differ(run_fn *run)
 			cr_assert_str_neq(after_title(texts[a]),
 					  after_title(texts[b]),
 					  "seeds %zu and %zu drew the same "
-					  "problem", a + 1, b + 1);
+					  "problem",
+					  a + 1, b + 1);
 	for (size_t s = 0; s < SEEDS; s++)
 		free(texts[s]);
 }

@@ -11,7 +11,7 @@
 
 /* The programs the tests run, from practice/ (where make check runs). */
 #define PRACTICE "./practice"
-#define VMSIM "../solutions/pagetable/vmsim"
+#define VMSIM    "../solutions/pagetable/vmsim"
 
 /* A kind's run function, as main.c calls it. */
 typedef int run_fn(FILE *out, uint64_t seed, bool answers);

@@ -32,8 +32,10 @@ static void check_blocks(const struct buddy_problem *p,
 		cr_assert_eq(b->addr, addr, "%s: a gap or an overlap", where);
 		cr_assert(b->order >= p->min_order && b->order <= p->heap_order,
 			  "%s: a block of %zu bytes", where, size);
-		cr_assert_eq(b->addr % size, 0, "%s: block at %zu is not "
-			     "aligned to its size %zu", where, b->addr, size);
+		cr_assert_eq(b->addr % size, 0,
+			     "%s: block at %zu is not "
+			     "aligned to its size %zu",
+			     where, b->addr, size);
 		for (size_t j = 0; j < h->nblocks; j++) {
 			const struct buddy_block *c = &h->block[j];
 			bool buddies = c->order == b->order &&
@@ -45,8 +47,10 @@ static void check_blocks(const struct buddy_problem *p,
 		}
 		addr += size;
 	}
-	cr_assert_eq(addr, (size_t)1 << p->heap_order, "%s: blocks do not "
-		     "cover the heap", where);
+	cr_assert_eq(addr, (size_t)1 << p->heap_order,
+		     "%s: blocks do not "
+		     "cover the heap",
+		     where);
 }
 
 /* Returns true if h has a free block of at least order. */
@@ -88,7 +92,7 @@ static void check_problem(const struct buddy_problem *p)
 			cr_assert_eq(s->order, order, "%s", where);
 			cr_assert_geq((size_t)1 << order, op->size);
 			cr_assert(order == p->min_order ||
-				  ((size_t)1 << (order - 1)) < op->size,
+					  ((size_t)1 << (order - 1)) < op->size,
 				  "%s: %zu bytes need no block of %zu", where,
 				  op->size, (size_t)1 << order);
 			if (s->failed && before != NULL)
@@ -112,14 +116,19 @@ Test(buddy, every_step_keeps_the_heap_sound)
 Test(buddy, a_case_worked_by_hand)
 {
 	struct buddy_problem p = {
-		.heap_order = 7, .min_order = 4, .nops = 5,
-		.op = {
-			{.size = 5, .ptr = 0},       /* 16 at 0: 3 splits */
-			{.size = 33, .ptr = 1},      /* 64 at 64 */
-			{.size = 20, .ptr = 2},      /* 32 at 32 */
-			{.is_free = true, .ptr = 0}, /* 0 and 16 merge */
-			{.is_free = true, .ptr = 2}, /* 0 and 32 merge */
-		},
+		.heap_order = 7,
+		.min_order = 4,
+		.nops = 5,
+		.op =
+			{
+				{.size = 5, .ptr = 0},  /* 16 at 0: 3 splits */
+				{.size = 33, .ptr = 1}, /* 64 at 64 */
+				{.size = 20, .ptr = 2}, /* 32 at 32 */
+				{.is_free = true,
+				 .ptr = 0}, /* 0 and 16 merge */
+				{.is_free = true,
+				 .ptr = 2}, /* 0 and 32 merge */
+			},
 	};
 	struct buddy_step s[5];
 	buddy_solve(&p, s);

@@ -15,15 +15,14 @@
 static void check_refused(const char *args)
 {
 	char command[256];
-	snprintf(command, sizeof command, PRACTICE " %s 2>&1 >/dev/null",
-		 args);
+	snprintf(command, sizeof command, PRACTICE " %s 2>&1 >/dev/null", args);
 	int status;
 	char *err = command_output(command, &status);
 	cr_assert_eq(status, 2, "practice %s: exit status %d, not 2", args,
 		     status);
 	cr_assert_not_null(strstr(err, "usage: practice KIND"),
-			   "practice %s: no usage message on stderr:\n%s",
-			   args, err);
+			   "practice %s: no usage message on stderr:\n%s", args,
+			   err);
 	free(err);
 }
 
@@ -69,8 +68,7 @@ Test(cli, default_seed_is_1)
 Test(cli, prints_what_the_kind_prints)
 {
 	int status;
-	char *out = command_output(PRACTICE " eat --answers --seed 5",
-				   &status);
+	char *out = command_output(PRACTICE " eat --answers --seed 5", &status);
 	cr_assert_eq(status, 0);
 	char *text = capture(eat_run, 5, true);
 	cr_assert_str_eq(out, text);

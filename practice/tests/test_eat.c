@@ -32,8 +32,13 @@ Test(eat, different_seeds_different_problems)
 Test(eat, a_case_worked_by_hand)
 {
 	struct eat_problem p = {
-		.tlb_ns = 1, .memory_ns = 100, .levels = 4, .hit_percent = 98,
-		.fault_every = 500000, .fault_ms = 8, .slower_percent = 10,
+		.tlb_ns = 1,
+		.memory_ns = 100,
+		.levels = 4,
+		.hit_percent = 98,
+		.fault_every = 500000,
+		.fault_ms = 8,
+		.slower_percent = 10,
 	};
 	struct eat_answer a;
 	eat_solve(&p, &a);
@@ -72,11 +77,14 @@ Test(eat, part_c_is_the_tightest_bound)
 		uint64_t gap = 100 * a.fault_ns - a.base_hundredths;
 		uint64_t allowed = p.slower_percent * a.base_hundredths;
 		uint64_t n = a.min_fault_every;
-		cr_assert_leq(100 * gap, allowed * n, "seed %llu: 1 in %llu "
-			      "is too many", (unsigned long long)seed,
-			      (unsigned long long)n);
-		cr_assert_gt(100 * gap, allowed * (n - 1), "seed %llu: 1 in "
-			     "%llu is not the most", (unsigned long long)seed,
+		cr_assert_leq(100 * gap, allowed * n,
+			      "seed %llu: 1 in %llu "
+			      "is too many",
+			      (unsigned long long)seed, (unsigned long long)n);
+		cr_assert_gt(100 * gap, allowed * (n - 1),
+			     "seed %llu: 1 in "
+			     "%llu is not the most",
+			     (unsigned long long)seed,
 			     (unsigned long long)(n - 1));
 	}
 }

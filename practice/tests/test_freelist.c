@@ -35,13 +35,17 @@ static void check_tiles(const struct freelist_problem *p,
 		cr_assert_gt(b->size, 0, "%s: an empty block", where);
 		bool free_pair = i > 0 && b->owner == FREELIST_FREE &&
 				 h->block[i - 1].owner == FREELIST_FREE;
-		cr_assert(!free_pair, "%s: two free blocks at %zu not "
-			  "coalesced", where, b->addr);
+		cr_assert(!free_pair,
+			  "%s: two free blocks at %zu not "
+			  "coalesced",
+			  where, b->addr);
 		rover_ok |= h->rover == b->addr;
 		addr += b->size;
 	}
-	cr_assert_eq(addr, p->base + p->heap_size, "%s: blocks do not end "
-		     "at the heap's end", where);
+	cr_assert_eq(addr, p->base + p->heap_size,
+		     "%s: blocks do not end "
+		     "at the heap's end",
+		     where);
 	cr_assert(rover_ok, "%s: the rover is inside a block", where);
 }
 
@@ -101,9 +105,8 @@ static void check_problem(const struct freelist_problem *p)
 			cr_assert_eq(blocks_of(h, (int)op->ptr), 0, "%s",
 				     where);
 		} else if (steps[i].failed) {
-			cr_assert_eq(expected_choice(&before, p->fit,
-						     op->size), 0,
-				     "%s: NULL, but a block fits", where);
+			cr_assert_eq(expected_choice(&before, p->fit, op->size),
+				     0, "%s: NULL, but a block fits", where);
 		} else {
 			cr_assert_eq(steps[i].addr,
 				     expected_choice(&before, p->fit, op->size),
@@ -129,16 +132,24 @@ Test(freelist, every_step_keeps_the_heap_sound)
 Test(freelist, a_case_worked_by_hand)
 {
 	struct freelist_problem p = {
-		.fit = FIT_BEST, .base = 1000, .heap_size = 64, .nops = 7,
-		.op = {
-			{.size = 16, .ptr = 0},     /* [1000 16 p0] */
-			{.size = 8, .ptr = 1},      /* [1016 8 p1] */
-			{.size = 24, .ptr = 2},     /* [1024 24 p2] [1048 16] */
-			{.is_free = true, .ptr = 0}, /* no free neighbour */
-			{.size = 12, .ptr = 3},     /* best: 1000 (16) */
-			{.is_free = true, .ptr = 2}, /* merges with 1048 */
-			{.is_free = true, .ptr = 1}, /* merges with 1012 too */
-		},
+		.fit = FIT_BEST,
+		.base = 1000,
+		.heap_size = 64,
+		.nops = 7,
+		.op =
+			{
+				{.size = 16, .ptr = 0}, /* [1000 16 p0] */
+				{.size = 8, .ptr = 1},  /* [1016 8 p1] */
+				{.size = 24,
+				 .ptr = 2}, /* [1024 24 p2] [1048 16] */
+				{.is_free = true,
+				 .ptr = 0},             /* no free neighbour */
+				{.size = 12, .ptr = 3}, /* best: 1000 (16) */
+				{.is_free = true,
+				 .ptr = 2}, /* merges with 1048 */
+				{.is_free = true,
+				 .ptr = 1}, /* merges with 1012 too */
+			},
 	};
 	struct freelist_step s[7];
 	freelist_solve(&p, s);

@@ -52,9 +52,10 @@ static void vmsim_frames(char *line, size_t size, const struct replace_step *s,
 static char *run_vmsim(const struct replace_problem *p, enum policy_kind kind)
 {
 	char command[512];
-	int len = snprintf(command, sizeof command, VMSIM " --frames %zu "
-			   "--policy %s --verbose --refs ", p->frames,
-			   policy_name(kind));
+	int len = snprintf(command, sizeof command,
+			   VMSIM " --frames %zu "
+				 "--policy %s --verbose --refs ",
+			   p->frames, policy_name(kind));
 	for (size_t i = 0; i < p->nrefs; i++)
 		len += snprintf(command + len, sizeof command - (size_t)len,
 				"%s%llu", i > 0 ? "," : "",
@@ -81,10 +82,11 @@ static void check_against_vmsim(const struct replace_problem *p,
 		const char *end = strchr(line, '\n');
 		cr_assert(found != NULL && end != NULL && found < end,
 			  "seed %llu, %s, reference %zu: vmsim's line is\n"
-			  "%.*s\nbut practice has %s", (unsigned long long)seed,
-			  name, i + 1, (int)(end - line), line, frames);
+			  "%.*s\nbut practice has %s",
+			  (unsigned long long)seed, name, i + 1,
+			  (int)(end - line), line, frames);
 		cr_assert(strstr(line, word) != NULL &&
-			  strstr(line, word) < found,
+				  strstr(line, word) < found,
 			  "seed %llu, %s, reference %zu: not a %s in vmsim",
 			  (unsigned long long)seed, name, i + 1, word);
 		line = end + 1;
@@ -93,16 +95,19 @@ static void check_against_vmsim(const struct replace_problem *p,
 	cr_assert_not_null(faults, "no fault count in vmsim's output");
 	size_t count = 0;
 	sscanf(faults, " faults %zu", &count);
-	cr_assert_eq(count, t->faults, "seed %llu, %s: vmsim takes %zu "
-		     "faults, practice %zu", (unsigned long long)seed, name,
-		     count, t->faults);
+	cr_assert_eq(count, t->faults,
+		     "seed %llu, %s: vmsim takes %zu "
+		     "faults, practice %zu",
+		     (unsigned long long)seed, name, count, t->faults);
 	free(out);
 }
 
 Test(replace, tables_agree_with_vmsim)
 {
-	cr_assert_eq(access(VMSIM, X_OK), 0, "no %s: build it with make -C "
-		     "../solutions/pagetable vmsim", VMSIM);
+	cr_assert_eq(access(VMSIM, X_OK), 0,
+		     "no %s: build it with make -C "
+		     "../solutions/pagetable vmsim",
+		     VMSIM);
 	for (uint64_t seed = 1; seed <= VMSIM_SEEDS; seed++) {
 		struct replace_problem p;
 		replace_generate(&p, seed);
@@ -119,7 +124,8 @@ Test(replace, tables_agree_with_vmsim)
 Test(replace, the_chapters_example)
 {
 	struct replace_problem p = {
-		.frames = 3, .nrefs = 13,
+		.frames = 3,
+		.nrefs = 13,
 		.page = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2},
 	};
 	static const size_t FAULTS[REPLACE_POLICIES] = {10, 9, 9, 7};
@@ -145,8 +151,8 @@ Test(replace, opt_is_never_beaten)
 		struct replace_table t[REPLACE_POLICIES];
 		replace_generate(&p, seed);
 		for (size_t k = 0; k < REPLACE_POLICIES; k++)
-			cr_assert_eq(replace_solve(&p, replace_policy(k),
-						   &t[k]), 0);
+			cr_assert_eq(
+				replace_solve(&p, replace_policy(k), &t[k]), 0);
 		for (size_t k = 0; k < REPLACE_POLICIES; k++)
 			cr_assert_leq(t[REPLACE_POLICIES - 1].faults,
 				      t[k].faults, "seed %llu",

@@ -11,7 +11,9 @@
 Test(rng, same_numbers_on_every_machine)
 {
 	static const uint64_t SEED_1[] = {
-		0x48c75e5aaa98c22eu, 0x3d534fd1a026aef5u, 0xd186acea0548c6e7u,
+		0x48c75e5aaa98c22eu,
+		0x3d534fd1a026aef5u,
+		0xd186acea0548c6e7u,
 	};
 	struct rng r;
 	rng_seed(&r, 1);

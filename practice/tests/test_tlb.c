@@ -56,8 +56,8 @@ Test(tlb, answers_agree_with_a_timestamp_lru)
 		struct stamped e[TLB_LRU_SIZE_MAX];
 		size_t n = 0, hits = 0;
 		for (size_t t = 0; t < p.nrefs; t++) {
-			bool hit = stamped_reference(e, &n, p.size, p.page[t],
-						     t);
+			bool hit =
+				stamped_reference(e, &n, p.size, p.page[t], t);
 			cr_assert_eq(a.step[t].hit, hit, "seed %llu, ref %zu",
 				     (unsigned long long)seed, t + 1);
 			cr_assert_eq(a.step[t].used, n);
@@ -73,7 +73,9 @@ Test(tlb, answers_agree_with_a_timestamp_lru)
 Test(tlb, a_case_worked_by_hand)
 {
 	struct tlb_lru_problem p = {
-		.size = 2, .nrefs = 6, .page = {1, 2, 1, 3, 2, 1},
+		.size = 2,
+		.nrefs = 6,
+		.page = {1, 2, 1, 3, 2, 1},
 	};
 	/* 1 miss [1]; 2 miss [2 1]; 1 hit [1 2]; 3 miss [3 1];
 	 * 2 miss [2 3]; 1 miss [1 2]. */

@@ -35,7 +35,8 @@ static void map_leaves(struct pagetable *pt, const struct translate_problem *p)
 				continue;
 			uint64_t vpn = table->prefix << p->index_bits | i;
 			cr_assert_eq(pt_map(pt, vpn << p->offset_bits,
-					    table->target[i], 0), 0);
+					    table->target[i], 0),
+				     0);
 		}
 	}
 }
@@ -47,7 +48,8 @@ Test(translate, answers_agree_with_the_labs_mmu)
 		translate_generate(&p, seed);
 		struct layout layout;
 		cr_assert_eq(layout_init(&layout, (size_t)1 << p.offset_bits,
-					 p.levels, p.va_bits), 0);
+					 p.levels, p.va_bits),
+			     0);
 		cr_assert_eq(layout.level_bits, p.index_bits);
 		struct pagetable pt;
 		cr_assert_eq(pt_init(&pt, &layout), 0);
@@ -56,8 +58,8 @@ Test(translate, answers_agree_with_the_labs_mmu)
 			struct translate_walk w;
 			uint64_t pa = 0;
 			translate_walk(&p, p.va[q], &w);
-			enum pt_result r = pt_translate(&pt, p.va[q],
-							ACCESS_READ, &pa);
+			enum pt_result r =
+				pt_translate(&pt, p.va[q], ACCESS_READ, &pa);
 			cr_assert_eq(r, w.fault ? PT_NOT_PRESENT : PT_OK,
 				     "seed %llu, address %zu",
 				     (unsigned long long)seed, q + 1);

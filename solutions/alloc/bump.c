@@ -20,7 +20,8 @@ void *bump_malloc(size_t size)
 		size = 1; /* a unique pointer even for no bytes */
 	if (size > INTPTR_MAX - pad - BUMP_ALIGNMENT)
 		return NULL;
-	size_t rounded = (size + BUMP_ALIGNMENT - 1) & ~(size_t)(BUMP_ALIGNMENT - 1);
+	size_t rounded =
+		(size + BUMP_ALIGNMENT - 1) & ~(size_t)(BUMP_ALIGNMENT - 1);
 	unsigned char *old = mem_sbrk((intptr_t)(pad + rounded));
 	if (old == MEM_FAILED)
 		return NULL;

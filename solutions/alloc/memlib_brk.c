@@ -26,9 +26,10 @@ enum {
 };
 
 static struct {
-	unsigned char *lo;   /* the heap's first byte; NULL before first use */
-	unsigned char *end;  /* the logical break: the end of the heap */
-	unsigned char *real; /* the real break as we last left it; end <= real */
+	unsigned char *lo;  /* the heap's first byte; NULL before first use */
+	unsigned char *end; /* the logical break: the end of the heap */
+	unsigned char
+		*real; /* the real break as we last left it; end <= real */
 } brk_heap;
 
 /* Sets the heap up at the current break, page-aligned. Returns success. */
@@ -71,7 +72,8 @@ static bool brk_grow(size_t incr)
 	size_t step = need > BRK_STEP ? need : BRK_STEP;
 	step = (step + page - 1) & ~(page - 1);
 	if (sbrk((intptr_t)step) == MEM_FAILED) {
-		step = (need + page - 1) & ~(page - 1); /* just what is needed */
+		step = (need + page - 1) &
+		       ~(page - 1); /* just what is needed */
 		if (sbrk((intptr_t)step) == MEM_FAILED)
 			return false;
 	}

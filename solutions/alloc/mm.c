@@ -61,28 +61,29 @@
 
 // ANCHOR: constants
 enum {
-	ALIGNMENT = 16,             /* every payload is aligned to this */
-	WORD_SIZE = 8,              /* a header, a footer, a list link */
-	MIN_BLOCK_SIZE = 32,        /* header, two links, footer */
-	PROLOGUE_SIZE = 16,         /* header and footer, no payload */
-	CHUNK_SIZE = 4096,          /* grow the heap by at least this much */
-	NUM_SMALL_CLASSES = 31,     /* one size each: 32, 48, ..., 512 */
-	SMALL_MAX = 512,            /* the largest of those */
-	SMALL_MAX_LOG2 = 9,         /* SMALL_MAX is 1 << 9 */
-	QUARTERS = 4,               /* then four classes per power of two */
-	NUM_CLASSES = 64,           /* up to 128 KiB, then one for the rest */
-	FIT_CANDIDATES = 4,         /* blocks find_fit compares in a class */
-	SMALL_PLACE = 256,          /* smaller blocks go at a free block's end */
-	MMAP_THRESHOLD = 128 << 10, /* blocks this large get a mapping, */
+	ALIGNMENT = 16,         /* every payload is aligned to this */
+	WORD_SIZE = 8,          /* a header, a footer, a list link */
+	MIN_BLOCK_SIZE = 32,    /* header, two links, footer */
+	PROLOGUE_SIZE = 16,     /* header and footer, no payload */
+	CHUNK_SIZE = 4096,      /* grow the heap by at least this much */
+	NUM_SMALL_CLASSES = 31, /* one size each: 32, 48, ..., 512 */
+	SMALL_MAX = 512,        /* the largest of those */
+	SMALL_MAX_LOG2 = 9,     /* SMALL_MAX is 1 << 9 */
+	QUARTERS = 4,           /* then four classes per power of two */
+	NUM_CLASSES = 64,       /* up to 128 KiB, then one for the rest */
+	FIT_CANDIDATES = 4,     /* blocks find_fit compares in a class */
+	SMALL_PLACE = 256,      /* smaller blocks go at a free block's end */
+	MMAP_THRESHOLD = 128 << 10,   /* blocks this large get a mapping, */
 	MMAP_THRESHOLD_MAX = 1 << 20, /* ... a threshold that rises to this */
-	TRIM_THRESHOLD = 128 << 10, /* trim a free top block this large */
-	TRIM_KEEP = 64 << 10,       /* ... down to this size */
+	TRIM_THRESHOLD = 128 << 10,   /* trim a free top block this large */
+	TRIM_KEEP = 64 << 10,         /* ... down to this size */
 };
 
 static_assert(ALIGNMENT == alignof(max_align_t),
 	      "payloads must be aligned for any object");
-static_assert(SMALL_MAX == MIN_BLOCK_SIZE + (NUM_SMALL_CLASSES - 1) * ALIGNMENT,
-	      "the small classes are the sizes from MIN_BLOCK_SIZE to SMALL_MAX");
+static_assert(
+	SMALL_MAX == MIN_BLOCK_SIZE + (NUM_SMALL_CLASSES - 1) * ALIGNMENT,
+	"the small classes are the sizes from MIN_BLOCK_SIZE to SMALL_MAX");
 static_assert(SMALL_MAX == 1 << SMALL_MAX_LOG2, "SMALL_MAX is a power of two");
 static_assert(NUM_CLASSES <= 64, "heap.nonempty has a bit per class");
 
@@ -116,7 +117,7 @@ static const size_t MAX_REQUEST = PTRDIFF_MAX / 2;
  * that it is allocated, and only a free block's size is ever read from below.
  */
 typedef struct block {
-	uint64_t header;         /* size | QUICK, MAPPED, PREV_ALLOC, ALLOC bits */
+	uint64_t header; /* size | QUICK, MAPPED, PREV_ALLOC, ALLOC bits */
 	unsigned char payload[]; /* the program's bytes, or the free links */
 } block_t;
 
@@ -273,8 +274,7 @@ static inline void write_alloc_header(block_t *block, size_t size,
 }
 
 /* Writes the header and the footer of a free block of size bytes. */
-static inline void write_free_tags(block_t *block, size_t size,
-				   bool prev_alloc)
+static inline void write_free_tags(block_t *block, size_t size, bool prev_alloc)
 {
 	uint64_t header = pack(size, prev_alloc ? PREV_ALLOC_BIT : 0);
 	word_set(&block->header, header);
@@ -417,8 +417,8 @@ static void tell_malloc(const block_t *block)
 {
 	// BEGIN SOLUTION
 	if (heap.on_valgrind)
-		VALGRIND_MALLOCLIKE_BLOCK(block->payload, usable_size(block),
-					  0, false);
+		VALGRIND_MALLOCLIKE_BLOCK(block->payload, usable_size(block), 0,
+					  false);
 	// END SOLUTION
 	//~ // TODO(stage 7): VALGRIND_MALLOCLIKE_BLOCK, with the usable size.
 	//~ // Read 11-real-malloc.md#valgrind-client-requests.
@@ -484,9 +484,9 @@ static size_t size_class(size_t size)
 		return (size - MIN_BLOCK_SIZE) / ALIGNMENT;
 	size_t power = top_bit(size - 1); /* 9 for sizes 513 to 1024 */
 	size_t quarter = ((size - 1) >> (power - 2)) & (QUARTERS - 1);
-	size_t class = NUM_SMALL_CLASSES +
-		       (power - SMALL_MAX_LOG2) * QUARTERS + quarter;
-	return class < NUM_CLASSES ? class : NUM_CLASSES - 1;
+	size_t cls = NUM_SMALL_CLASSES + (power - SMALL_MAX_LOG2) * QUARTERS +
+		     quarter;
+	return cls < NUM_CLASSES ? cls : NUM_CLASSES - 1;
 	// END SOLUTION
 	//~ // TODO(stage 4): the class of a block of size bytes.
 	//~ // Read 10-fast-lean-allocator.md#segregated-lists.
@@ -500,13 +500,13 @@ static size_t size_class(size_t size)
 static void list_insert(block_t *block)
 {
 	// BEGIN SOLUTION
-	size_t class = size_class(block_size(block));
-	block_t *head = heap.free_lists[class];
+	size_t cls = size_class(block_size(block));
+	block_t *head = heap.free_lists[cls];
 	link_set(block, NULL, head);
 	if (head != NULL)
 		link_set_prev(head, block);
-	heap.free_lists[class] = block;
-	heap.nonempty |= (uint64_t)1 << class;
+	heap.free_lists[cls] = block;
+	heap.nonempty |= (uint64_t)1 << cls;
 	// END SOLUTION
 	//~ // TODO(stage 4): push block onto its list.
 	//~ // Read 10-fast-lean-allocator.md#explicit-lists.
@@ -527,10 +527,10 @@ static void list_remove(block_t *block)
 		link_set_next(prev, next);
 		return;
 	}
-	size_t class = size_class(block_size(block));
-	heap.free_lists[class] = next;
+	size_t cls = size_class(block_size(block));
+	heap.free_lists[cls] = next;
 	if (next == NULL)
-		heap.nonempty &= ~((uint64_t)1 << class);
+		heap.nonempty &= ~((uint64_t)1 << cls);
 	// END SOLUTION
 	//~ // TODO(stage 4): unlink block from its list.
 	//~ // Read 10-fast-lean-allocator.md#explicit-lists.
@@ -692,15 +692,15 @@ static void release_block(block_t *block)
 // ANCHOR: find_fit
 /*
  * Returns the smallest block of at least asize bytes among the first
- * FIT_CANDIDATES that fit on list class, or NULL if none fits.
+ * FIT_CANDIDATES that fit on list cls, or NULL if none fits.
  */
-static block_t *best_fit_in(size_t class, size_t asize)
+static block_t *best_fit_in(size_t cls, size_t asize)
 {
 	// BEGIN SOLUTION
 	block_t *best = NULL;
 	size_t best_size = SIZE_MAX;
 	int candidates = 0;
-	for (block_t *block = heap.free_lists[class];
+	for (block_t *block = heap.free_lists[cls];
 	     block != NULL && candidates < FIT_CANDIDATES;
 	     block = link_next(block)) {
 		size_t size = block_size(block);
@@ -718,7 +718,7 @@ static block_t *best_fit_in(size_t class, size_t asize)
 	// END SOLUTION
 	//~ // TODO(stage 4): the best of the first few blocks that fit.
 	//~ // Read 10-fast-lean-allocator.md#better-fit.
-	//~ (void)class;
+	//~ (void)cls;
 	//~ (void)asize;
 	//~ return NULL;
 }
@@ -734,8 +734,8 @@ static block_t *find_fit(size_t asize)
 	// BEGIN SOLUTION
 	uint64_t classes = heap.nonempty & ~(uint64_t)0 << size_class(asize);
 	while (classes != 0) {
-		size_t class = (size_t)__builtin_ctzll(classes); /* lowest bit */
-		block_t *block = best_fit_in(class, asize);
+		size_t cls = (size_t)__builtin_ctzll(classes); /* lowest bit */
+		block_t *block = best_fit_in(cls, asize);
 		if (block != NULL)
 			return block;
 		classes &= classes - 1; /* clear that bit */
@@ -849,10 +849,10 @@ static bool quick_push(block_t *block)
 	size_t size = block_size(block);
 	if (size > SMALL_MAX)
 		return false;
-	size_t class = size_class(size);
+	size_t cls = size_class(size);
 	set_flag(block, QUICK_BIT, true);
-	link_set(block, NULL, heap.quick[class]);
-	heap.quick[class] = block;
+	link_set(block, NULL, heap.quick[cls]);
+	heap.quick[cls] = block;
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 4, for speed): push onto the list for its size.
@@ -867,11 +867,11 @@ static block_t *quick_pop(size_t asize)
 	// BEGIN SOLUTION
 	if (asize > SMALL_MAX)
 		return NULL;
-	size_t class = size_class(asize);
-	block_t *block = heap.quick[class];
+	size_t cls = size_class(asize);
+	block_t *block = heap.quick[cls];
 	if (block == NULL)
 		return NULL;
-	heap.quick[class] = link_next(block);
+	heap.quick[cls] = link_next(block);
 	set_flag(block, QUICK_BIT, false);
 	return block;
 	// END SOLUTION
@@ -887,8 +887,8 @@ static void release_block(block_t *block);
 static void quick_drain(void)
 {
 	// BEGIN SOLUTION
-	for (size_t class = 0; class < NUM_SMALL_CLASSES; class++) {
-		size_t size = MIN_BLOCK_SIZE + class * ALIGNMENT;
+	for (size_t cls = 0; cls < NUM_SMALL_CLASSES; cls++) {
+		size_t size = MIN_BLOCK_SIZE + cls * ALIGNMENT;
 		for (block_t *block; (block = quick_pop(size)) != NULL;)
 			release_block(block);
 	}
@@ -955,8 +955,8 @@ static block_t *map_block(size_t asize, size_t align)
 	uintptr_t payload = round_up((uintptr_t)start + 2 * WORD_SIZE, align);
 	block_t *block = block_from_payload((void *)payload);
 	meta_close(start, (size_t)(block->payload - start));
-	word_set(&block->header - 1, (uint64_t)((unsigned char *)block -
-						WORD_SIZE - start));
+	word_set(&block->header - 1,
+		 (uint64_t)((unsigned char *)block - WORD_SIZE - start));
 	word_set(&block->header, pack(len, ALLOC_BIT | MAPPED_BIT));
 	return block;
 	// END SOLUTION
@@ -1374,11 +1374,14 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 	if (end > (const unsigned char *)heap_epilogue())
 		return check_fail(line, block, "block runs past the epilogue");
 	if (block_is_mapped(block))
-		return check_fail(line, block, "mapped bit set in a heap block");
+		return check_fail(line, block,
+				  "mapped bit set in a heap block");
 	if (block_prev_alloc(block) != prev_alloc)
 		return check_fail(line, block, "wrong PREV_ALLOC bit");
-	if (block_is_quick(block) && (!block_is_alloc(block) || size > SMALL_MAX))
-		return check_fail(line, block, "quick bit on a free or large block");
+	if (block_is_quick(block) &&
+	    (!block_is_alloc(block) || size > SMALL_MAX))
+		return check_fail(line, block,
+				  "quick bit on a free or large block");
 	if (block_is_alloc(block))
 		return true;
 	if (!prev_alloc)
@@ -1441,28 +1444,41 @@ static bool check_free_lists(int line, size_t free_blocks)
 {
 	// BEGIN SOLUTION
 	size_t listed = 0;
-	for (size_t class = 0; class < NUM_CLASSES; class++) {
+	for (size_t cls = 0; cls < NUM_CLASSES; cls++) {
 		const block_t *prev = NULL;
-		bool nonempty = (heap.nonempty >> class & 1) != 0;
-		if (nonempty != (heap.free_lists[class] != NULL))
-			return check_fail(line, heap.free_lists[class], "wrong bit in heap.nonempty");
-		for (block_t *block = heap.free_lists[class]; block != NULL;
+		bool nonempty = (heap.nonempty >> cls & 1) != 0;
+		if (nonempty != (heap.free_lists[cls] != NULL))
+			return check_fail(line, heap.free_lists[cls],
+					  "wrong bit in heap.nonempty");
+		for (block_t *block = heap.free_lists[cls]; block != NULL;
 		     block = link_next(block)) {
 			if (++listed > free_blocks)
-				return check_fail(line, block, "more blocks on the lists than free blocks (a cycle?)");
+				return check_fail(
+					line, block,
+					"more blocks on the lists than free "
+					"blocks (a cycle?)");
 			if (!in_heap(block))
-				return check_fail(line, block, "free list points outside the heap");
+				return check_fail(
+					line, block,
+					"free list points outside the heap");
 			if (block_is_alloc(block))
-				return check_fail(line, block, "allocated block on a free list");
-			if (size_class(block_size(block)) != class)
-				return check_fail(line, block, "block on the wrong free list");
+				return check_fail(
+					line, block,
+					"allocated block on a free list");
+			if (size_class(block_size(block)) != cls)
+				return check_fail(
+					line, block,
+					"block on the wrong free list");
 			if (link_prev(block) != prev)
-				return check_fail(line, block, "prev link does not point back");
+				return check_fail(
+					line, block,
+					"prev link does not point back");
 			prev = block;
 		}
 	}
 	if (listed != free_blocks)
-		return check_fail(line, heap.prologue, "free block missing from the free lists");
+		return check_fail(line, heap.prologue,
+				  "free block missing from the free lists");
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6): walk every list, count, check links and classes.
@@ -1477,21 +1493,32 @@ static bool check_quick_lists(int line, size_t quick_blocks)
 {
 	// BEGIN SOLUTION
 	size_t listed = 0;
-	for (size_t class = 0; class < NUM_SMALL_CLASSES; class++) {
-		for (block_t *block = heap.quick[class]; block != NULL;
+	for (size_t cls = 0; cls < NUM_SMALL_CLASSES; cls++) {
+		for (block_t *block = heap.quick[cls]; block != NULL;
 		     block = link_next(block)) {
 			if (++listed > quick_blocks)
-				return check_fail(line, block, "more blocks on the quick lists than quick blocks (a cycle?)");
+				return check_fail(
+					line, block,
+					"more blocks on the quick lists than "
+					"quick blocks (a cycle?)");
 			if (!in_heap(block))
-				return check_fail(line, block, "quick list points outside the heap");
+				return check_fail(
+					line, block,
+					"quick list points outside the heap");
 			if (!block_is_quick(block))
-				return check_fail(line, block, "block without QUICK_BIT on a quick list");
-			if (block_size(block) != MIN_BLOCK_SIZE + class * ALIGNMENT)
-				return check_fail(line, block, "block on the wrong quick list");
+				return check_fail(line, block,
+						  "block without QUICK_BIT on "
+						  "a quick list");
+			if (block_size(block) !=
+			    MIN_BLOCK_SIZE + cls * ALIGNMENT)
+				return check_fail(
+					line, block,
+					"block on the wrong quick list");
 		}
 	}
 	if (listed != quick_blocks)
-		return check_fail(line, heap.prologue, "quick block missing from the quick lists");
+		return check_fail(line, heap.prologue,
+				  "quick block missing from the quick lists");
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6, if you have quick lists): as for the free lists.
@@ -1514,12 +1541,12 @@ bool mm_checkheap(int line)
 
 // ANCHOR: heap_dump
 /* Prints the blocks on one list, at most limit of them. */
-static void dump_list(const char *name, size_t class, const block_t *first,
+static void dump_list(const char *name, size_t cls, const block_t *first,
 		      size_t limit)
 {
 	if (first == NULL)
 		return;
-	mm_report("%s list %zu:", name, class);
+	mm_report("%s list %zu:", name, cls);
 	size_t n = 0;
 	for (const block_t *block = first; block != NULL && n < limit;
 	     block = link_next(block), n++)
@@ -1551,9 +1578,9 @@ void mm_heap_dump(void)
 		block = block_next(block);
 	}
 	size_t limit = mem_heapsize() / MIN_BLOCK_SIZE;
-	for (size_t class = 0; class < NUM_CLASSES; class++)
-		dump_list("free", class, heap.free_lists[class], limit);
-	for (size_t class = 0; class < NUM_SMALL_CLASSES; class++)
-		dump_list("quick", class, heap.quick[class], limit);
+	for (size_t cls = 0; cls < NUM_CLASSES; cls++)
+		dump_list("free", cls, heap.free_lists[cls], limit);
+	for (size_t cls = 0; cls < NUM_SMALL_CLASSES; cls++)
+		dump_list("quick", cls, heap.quick[cls], limit);
 }
 // ANCHOR_END: heap_dump

@@ -58,9 +58,9 @@ static const char *yes_no(bool b)
 
 static void pagemap_print_header(void)
 {
-	printf("%-22s %-14s %-7s %-7s %-11s %-9s %-10s %s\n", "what",
-	       "address", "present", "swapped", "file/shared", "exclusive",
-	       "soft-dirty", "frame");
+	printf("%-22s %-14s %-7s %-7s %-11s %-9s %-10s %s\n", "what", "address",
+	       "present", "swapped", "file/shared", "exclusive", "soft-dirty",
+	       "frame");
 }
 
 static void pagemap_print_row(const char *what, const void *addr,
@@ -92,9 +92,10 @@ static int pagemap_print_places(const struct place *places, size_t count)
 	for (size_t i = 0; i < count; i++) {
 		struct pagemap_entry e;
 		if (pagemap_lookup(places[i].addr, &e) != 0) {
-			fprintf(stderr, "%s: cannot read /proc/self/pagemap: "
-				"%s (is /proc mounted?)\n", PROGRAM,
-				strerror(errno));
+			fprintf(stderr,
+				"%s: cannot read /proc/self/pagemap: "
+				"%s (is /proc mounted?)\n",
+				PROGRAM, strerror(errno));
 			return EXIT_FAILURE;
 		}
 		pagemap_print_row(places[i].what, places[i].addr, &e);
@@ -158,9 +159,10 @@ static int maps_print_places(const struct place *places, size_t count)
 	for (size_t i = 0; i < count; i++) {
 		struct region r;
 		if (maps_find_region(places[i].addr, &r) != 0) {
-			fprintf(stderr, "%s: cannot find the region of the %s "
-				"in /proc/self/maps: %s\n", PROGRAM,
-				places[i].what, strerror(errno));
+			fprintf(stderr,
+				"%s: cannot find the region of the %s "
+				"in /proc/self/maps: %s\n",
+				PROGRAM, places[i].what, strerror(errno));
 			return EXIT_FAILURE;
 		}
 		maps_print_row(places[i].what, places[i].addr, &r);
@@ -203,8 +205,8 @@ static int fail(const char *what)
 {
 	/* The experiments open nothing but files under /proc. */
 	const char *hint = errno == ENOENT ? " (is /proc mounted?)" : "";
-	fprintf(stderr, "%s: %s failed: %s%s\n", PROGRAM, what,
-		strerror(errno), hint);
+	fprintf(stderr, "%s: %s failed: %s%s\n", PROGRAM, what, strerror(errno),
+		hint);
 	return EXIT_FAILURE;
 }
 
@@ -247,8 +249,7 @@ static int cmd_cow(void)
 	struct cow_report r;
 	if (fork_cow(&r) != 0)
 		return fail("the copy-on-write experiment");
-	printf("%-28s %-7s %-9s %s\n", "step", "present", "exclusive",
-	       "frame");
+	printf("%-28s %-7s %-9s %s\n", "step", "present", "exclusive", "frame");
 	cow_print_step("parent, before fork", &r.before_fork);
 	cow_print_step("parent, after fork", &r.parent_shared);
 	cow_print_step("child, after fork", &r.child_shared);
@@ -257,7 +258,8 @@ static int cmd_cow(void)
 	printf("\nThe child read %d after its write; the parent still reads "
 	       "%d.\nAfter fork both processes map the parent's frame (not "
 	       "exclusive);\nthe child's first write gave it a copy of its own "
-	       "(exclusive again).\n", r.child_value, r.parent_value);
+	       "(exclusive again).\n",
+	       r.child_value, r.parent_value);
 	if (r.before_fork.frame == 0)
 		pagemap_explain_hidden_frames();
 	return EXIT_SUCCESS;
@@ -273,7 +275,8 @@ static int cmd_shared(void)
 	    fork_child_writes(MAP_PRIVATE, &private_seen) != 0)
 		return fail("the shared-memory experiment");
 	printf("The parent stores %d, the child stores %d and exits; then the "
-	       "parent reads:\n", FORK_PARENT_VALUE, FORK_CHILD_VALUE);
+	       "parent reads:\n",
+	       FORK_PARENT_VALUE, FORK_CHILD_VALUE);
 	bool shared_ok = shared_seen == FORK_CHILD_VALUE;
 	bool private_ok = private_seen == FORK_PARENT_VALUE;
 	printf("  MAP_SHARED  page: %d (%s)\n", shared_seen,
@@ -305,8 +308,8 @@ static int cmd_lazy(void)
 	    lazy_touch(bytes, LAZY_PAGES, ACCESS_READ, &looked) != 0)
 		return fail("the lazy-allocation experiment");
 	printf("A fresh %d MiB mapping (%zu pages), huge pages off, has "
-	       "%zu resident pages.\n", LAZY_MAP_MIB, wrote.pages_mapped,
-	       wrote.resident_before);
+	       "%zu resident pages.\n",
+	       LAZY_MAP_MIB, wrote.pages_mapped, wrote.resident_before);
 	lazy_print("write", &wrote);
 	lazy_print("read", &looked);
 	printf("Each first touch is one minor fault: the kernel gives a page "
@@ -393,7 +396,8 @@ static void aslr_print_setting(void)
 		printf("kernel.randomize_va_space: unknown\n");
 	else
 		printf("kernel.randomize_va_space = %d (0: off, 1: stack, "
-		       "mmap and vDSO, 2: heap too)\n", setting);
+		       "mmap and vDSO, 2: heap too)\n",
+		       setting);
 }
 
 /*
@@ -421,16 +425,18 @@ struct aslr_runs {
  * 1 if a run failed. If personality() was refused (EPERM), says so, sets
  * runs->refused and returns 0.
  */
-static int aslr_collect(const char *program, const char *label,
-			bool randomize, struct aslr_runs *runs)
+static int aslr_collect(const char *program, const char *label, bool randomize,
+			struct aslr_runs *runs)
 {
 	for (int i = 0; i < ASLR_RUNS; i++) {
 		struct aslr_sample *s = &runs->samples[i];
 		if (aslr_sample(program, randomize, s) != 0) {
 			if (errno != EPERM)
-				return fail("running isolation-demo "
-					    ASLR_PROBE_COMMAND);
-			fprintf(stderr, "%s: personality(ADDR_NO_RANDOMIZE) "
+				return fail(
+					"running "
+					"isolation-demo " ASLR_PROBE_COMMAND);
+			fprintf(stderr,
+				"%s: personality(ADDR_NO_RANDOMIZE) "
 				"was refused: %s (a seccomp filter, as in "
 				"many containers?); skipping these runs.\n",
 				PROGRAM, strerror(errno));
@@ -438,7 +444,8 @@ static int aslr_collect(const char *program, const char *label,
 			return EXIT_SUCCESS;
 		}
 		printf("%-18s #%d %#14" PRIxPTR " %#14" PRIxPTR " %#14" PRIxPTR
-		       "\n", label, i + 1, s->stack, s->heap, s->code);
+		       "\n",
+		       label, i + 1, s->stack, s->heap, s->code);
 	}
 	return EXIT_SUCCESS;
 }
@@ -528,8 +535,8 @@ static void print_usage(FILE *out)
 int main(int argc, char **argv)
 {
 	harness_proof_begin();
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-			  strcmp(argv[1], "--help") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		print_usage(stdout);
 		return EXIT_SUCCESS;
 	}

@@ -496,8 +496,8 @@ void aslr_probe_print(FILE *out)
 {
 	int local = 0;
 	void *block = malloc(1);
-	fprintf(out, "stack %#" PRIxPTR " heap %#" PRIxPTR " code %#" PRIxPTR
-		"\n",
+	fprintf(out,
+		"stack %#" PRIxPTR " heap %#" PRIxPTR " code %#" PRIxPTR "\n",
 		(uintptr_t)&local, (uintptr_t)block,
 		(uintptr_t)aslr_probe_print);
 	free(block);

@@ -34,13 +34,13 @@
  * Without CAP_SYS_ADMIN the kernel writes 0 in the frame number bits.
  */
 enum {
-	PAGEMAP_ENTRY_SIZE = 8,    /* bytes per entry in /proc/self/pagemap */
+	PAGEMAP_ENTRY_SIZE = 8, /* bytes per entry in /proc/self/pagemap */
 	PAGEMAP_BIT_PRESENT = 63,
 	PAGEMAP_BIT_SWAPPED = 62,
 	PAGEMAP_BIT_FILE_OR_SHARED = 61,
 	PAGEMAP_BIT_EXCLUSIVE = 56,
 	PAGEMAP_BIT_SOFT_DIRTY = 55,
-	PAGEMAP_FRAME_BITS = 55,   /* the frame number is bits 0-54 */
+	PAGEMAP_FRAME_BITS = 55, /* the frame number is bits 0-54 */
 };
 
 /* One decoded pagemap entry. */
@@ -99,13 +99,13 @@ enum {
 
 /* One region of the address space, as /proc/self/maps describes it. */
 struct region {
-	uintptr_t start;    /* first address of the region */
-	uintptr_t end;      /* one past its last address */
+	uintptr_t start;                  /* first address of the region */
+	uintptr_t end;                    /* one past its last address */
 	char perms[REGION_PERMS_LEN + 1]; /* e.g. "r-xp" ('s' if shared) */
 	uint64_t offset;    /* file offset of the first byte, if file-backed */
 	unsigned dev_major; /* device holding the file (0:0 if none) */
 	unsigned dev_minor;
-	uint64_t inode;     /* the file's inode, 0 if none */
+	uint64_t inode;             /* the file's inode, 0 if none */
 	char path[REGION_PATH_CAP]; /* file, [heap], [stack], ... or "" */
 };
 // ANCHOR_END: region

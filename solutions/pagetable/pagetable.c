@@ -289,8 +289,8 @@ int pt_map(struct pagetable *pt, uint64_t va, uint64_t frame, uint64_t perms)
  * outside the address space); PT_DENIED if the page forbids the access.
  * On a fault the PTE and *pa are left alone.
  */
-enum pt_result pt_translate(struct pagetable *pt, uint64_t va,
-			    enum access kind, uint64_t *pa)
+enum pt_result pt_translate(struct pagetable *pt, uint64_t va, enum access kind,
+			    uint64_t *pa)
 {
 	if (!layout_contains(&pt->layout, va))
 		return PT_NOT_PRESENT;
@@ -354,7 +354,8 @@ uint64_t *pt_next_entry(struct pagetable *pt, uint64_t *va)
 		uint64_t *table = pt_leaf_table(pt, at, &level);
 		if (table == NULL) {
 			/* An entry at this level covers 2^span_bits bytes. */
-			unsigned span_bits = l->offset_bits + level * l->level_bits;
+			unsigned span_bits =
+				l->offset_bits + level * l->level_bits;
 			if (span_bits >= l->va_bits)
 				return NULL;
 			uint64_t span = (uint64_t)1 << span_bits;

@@ -51,7 +51,7 @@ enum {
 	PTE_SWAPPED = 1 << 5,  /* S: not present; the page is in a swap slot */
 	PTE_COW = 1 << 6,      /* C: copy-on-write: shared, so read-only */
 	PTE_PERMS = PTE_WRITABLE | PTE_EXEC,
-	PTE_FLAG_BITS = 12,    /* the number starts at bit 12 */
+	PTE_FLAG_BITS = 12, /* the number starts at bit 12 */
 };
 // ANCHOR_END: pte_format
 
@@ -128,8 +128,8 @@ int pt_init(struct pagetable *pt, const struct layout *layout);
 void pt_free(struct pagetable *pt);
 uint64_t *pt_walk(struct pagetable *pt, uint64_t va, bool alloc);
 int pt_map(struct pagetable *pt, uint64_t va, uint64_t frame, uint64_t perms);
-enum pt_result pt_translate(struct pagetable *pt, uint64_t va,
-			    enum access kind, uint64_t *pa);
+enum pt_result pt_translate(struct pagetable *pt, uint64_t va, enum access kind,
+			    uint64_t *pa);
 uint64_t *pt_next_entry(struct pagetable *pt, uint64_t *va);
 
 #endif

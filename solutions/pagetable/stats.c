@@ -25,16 +25,19 @@ void stats_print_text(FILE *out, const struct vm_stats *s,
 		run->policy, run->frames, run->page_size);
 	print_row(out, "references", s->references);
 	print_row(out, "hits", s->hits);
-	fprintf(out, "%-14s %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64
-		")\n", "faults", s->faults, s->minor_faults, s->major_faults);
+	fprintf(out,
+		"%-14s %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64 ")\n",
+		"faults", s->faults, s->minor_faults, s->major_faults);
 	print_row(out, "evictions", s->evictions);
 	print_row(out, "writebacks", s->writebacks);
 	print_row(out, "swap-ins", s->swap_ins);
 	print_row(out, "segfaults", s->segfaults);
 	if (run->tlb)
-		fprintf(out, "%-14s %" PRIu64 " hits, %" PRIu64
-			" misses, hit rate %.2f%%\n", "tlb", s->tlb_hits,
-			s->tlb_misses, 100.0 * stats_tlb_hit_rate(s));
+		fprintf(out,
+			"%-14s %" PRIu64 " hits, %" PRIu64
+			" misses, hit rate %.2f%%\n",
+			"tlb", s->tlb_hits, s->tlb_misses,
+			100.0 * stats_tlb_hit_rate(s));
 }
 
 /* Prints `"name": value, ` for one counter of the JSON object. */

@@ -162,7 +162,8 @@ static int trace_next_line(struct trace *t)
 			return 0;
 		if (t->pos == 0 && t->len == t->cap) {
 			t->line++;
-			return trace_fail(t, "line longer than 1 MiB: put "
+			return trace_fail(t,
+					  "line longer than 1 MiB: put "
 					  "references on lines of their own",
 					  start, start);
 		}
@@ -407,8 +408,10 @@ static int parse_line(struct trace *t)
 			return 0;
 		t->format = detect_format(p, end);
 		if (t->format == TRACE_AUTO)
-			return trace_fail(t, "cannot tell the trace's format "
-					  "(give --format)", p, end);
+			return trace_fail(t,
+					  "cannot tell the trace's format "
+					  "(give --format)",
+					  p, end);
 	}
 	if (t->format == TRACE_REFS)
 		return 0;

@@ -43,19 +43,19 @@ struct trace_ref {
 
 /* An access being handed out one page at a time. */
 struct trace_access {
-	bool active;     /* pages are left to hand out */
-	uint64_t va;     /* the access's first byte */
-	uint64_t vpn;    /* the next page to hand out */
-	uint64_t last;   /* the page of the access's last byte */
+	bool active;   /* pages are left to hand out */
+	uint64_t va;   /* the access's first byte */
+	uint64_t vpn;  /* the next page to hand out */
+	uint64_t last; /* the page of the access's last byte */
 	enum access kind;
 	bool then_write; /* a modify: the same pages again, as writes */
 };
 
 struct trace {
-	const char *name;         /* the file's name, or "--refs" */
-	bool numbered;            /* errors name a line number */
-	int fd;                   /* the file, or -1 when there is none */
-	char *buf;                /* bytes read: [pos, len) is not parsed yet */
+	const char *name; /* the file's name, or "--refs" */
+	bool numbered;    /* errors name a line number */
+	int fd;           /* the file, or -1 when there is none */
+	char *buf;        /* bytes read: [pos, len) is not parsed yet */
 	size_t pos, len, cap;
 	bool eof;                 /* nothing more to read into buf */
 	size_t line;              /* the number of the line being parsed */

@@ -77,33 +77,33 @@ struct frame_info {
 	size_t slot;              /* the page's swap slot, or SWAP_NONE */
 	/* The reverse map: after a fork, several spaces may map the page,
 	 * all at the same vpn. The owner is one of them. */
-	size_t shares;            /* how many spaces map the page: 1 or more */
-	uint64_t sharers;         /* bit asid - 1 is set if that space does */
+	size_t shares;    /* how many spaces map the page: 1 or more */
+	uint64_t sharers; /* bit asid - 1 is set if that space does */
 };
 // ANCHOR_END: frame_info
 
 /* The eviction done by the last reference, for vmsim --verbose. */
 struct vm_eviction {
 	bool happened;
-	unsigned asid;  /* the victim page's address space */
-	uint64_t vpn;   /* the victim page */
-	size_t frame;   /* the frame it left */
-	bool written;   /* it was dirty and written to swap */
+	unsigned asid; /* the victim page's address space */
+	uint64_t vpn;  /* the victim page */
+	size_t frame;  /* the frame it left */
+	bool written;  /* it was dirty and written to swap */
 };
 
 struct vm {
-	struct layout layout;            /* how addresses are sliced */
-	struct physmem mem;              /* the frames */
-	struct frame_info *frame_table;  /* one per frame */
-	size_t frames_used;              /* frames 0 .. frames_used-1 in use */
-	struct tlb tlb;                  /* the MMU's TLB */
-	bool tlb_flush_on_switch;        /* from the configuration */
-	struct policy policy;            /* chooses victims */
-	struct swap swap;                /* where evicted pages go */
+	struct layout layout;           /* how addresses are sliced */
+	struct physmem mem;             /* the frames */
+	struct frame_info *frame_table; /* one per frame */
+	size_t frames_used;             /* frames 0 .. frames_used-1 in use */
+	struct tlb tlb;                 /* the MMU's TLB */
+	bool tlb_flush_on_switch;       /* from the configuration */
+	struct policy policy;           /* chooses victims */
+	struct swap swap;               /* where evicted pages go */
 	struct addr_space *spaces[VM_SPACES_MAX];
 	size_t nspaces;
-	struct addr_space *current;      /* the space the MMU translates in */
-	struct vm_stats stats;           /* what happened so far */
+	struct addr_space *current; /* the space the MMU translates in */
+	struct vm_stats stats;      /* what happened so far */
 	struct vm_eviction last_eviction;
 };
 
@@ -113,8 +113,7 @@ struct addr_space *vm_create_space(struct vm *vm);
 struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent);
 int as_add_region(struct addr_space *as, uint64_t start, uint64_t length,
 		  uint64_t perms);
-const struct region *as_find_region(const struct addr_space *as,
-				    uint64_t va);
+const struct region *as_find_region(const struct addr_space *as, uint64_t va);
 void vm_switch(struct vm *vm, struct addr_space *as);
 enum vm_event vm_access(struct vm *vm, uint64_t va, enum access kind,
 			uint64_t *pa);

@@ -50,7 +50,8 @@ static void usage(FILE *out)
 		"             (--refs 7,0,1,... | --trace FILE)\n"
 		"             [--format auto|refs|rw|lackey] [--page-size B]\n"
 		"             [--levels L] [--va-bits V] [--tlb N] [--seed S]\n"
-		"             [--verbose] [--json] [--sweep MIN:MAX] [--strict]\n"
+		"             [--verbose] [--json] [--sweep MIN:MAX] "
+		"[--strict]\n"
 		"\n"
 		"  --refs LIST     page numbers: page p is address p * B;\n"
 		"                  3w is a write of page 3\n"
@@ -82,9 +83,11 @@ static int parse_count(const char *name, const char *arg, uint64_t min,
 	unsigned long long v = strtoull(arg, &end, 10);
 	bool digits = arg[0] >= '0' && arg[0] <= '9';
 	if (!digits || *end != '\0' || errno == ERANGE || v < min || v > max) {
-		fprintf(stderr, "vmsim: %s needs a whole number from %llu to "
-			"%llu, not '%s'\n", name, (unsigned long long)min,
-			(unsigned long long)max, arg);
+		fprintf(stderr,
+			"vmsim: %s needs a whole number from %llu to "
+			"%llu, not '%s'\n",
+			name, (unsigned long long)min, (unsigned long long)max,
+			arg);
 		return -1;
 	}
 	*value = v;
@@ -152,14 +155,18 @@ static int parse_option(int opt, const char *arg, struct cli *cli)
 		cli->have_policy = true;
 		if (policy_parse(arg, &cli->sim.vm.policy) == 0)
 			return 0;
-		fprintf(stderr, "vmsim: unknown policy '%s' (choose fifo, "
-			"lru, clock, opt or random)\n", arg);
+		fprintf(stderr,
+			"vmsim: unknown policy '%s' (choose fifo, "
+			"lru, clock, opt or random)\n",
+			arg);
 		return -1;
 	case 'F':
 		if (trace_parse_format(arg, &cli->sim.format) == 0)
 			return 0;
-		fprintf(stderr, "vmsim: unknown format '%s' (choose auto, "
-			"refs, rw or lackey)\n", arg);
+		fprintf(stderr,
+			"vmsim: unknown format '%s' (choose auto, "
+			"refs, rw or lackey)\n",
+			arg);
 		return -1;
 	case 'S':
 		return parse_sweep(arg, cli);
@@ -204,14 +211,16 @@ static int check_cli(const struct cli *cli)
 	const struct vm_config *vm = &sim->vm;
 	problem = layout_check(vm->page_size, vm->levels, vm->va_bits);
 	if (problem != NULL) {
-		fprintf(stderr, "vmsim: bad layout (--page-size %zu --levels "
-			"%u --va-bits %u): %s\n", vm->page_size, vm->levels,
-			vm->va_bits, problem);
+		fprintf(stderr,
+			"vmsim: bad layout (--page-size %zu --levels "
+			"%u --va-bits %u): %s\n",
+			vm->page_size, vm->levels, vm->va_bits, problem);
 		return -1;
 	}
 	size_t frames = cli->sweep ? cli->sweep_max : vm->frames;
 	if ((uint64_t)frames * vm->page_size > MEMORY_MAX) {
-		fprintf(stderr, "vmsim: %zu frames of %zu bytes is more than "
+		fprintf(stderr,
+			"vmsim: %zu frames of %zu bytes is more than "
 			"the 1 GiB of physical memory vmsim simulates\n",
 			frames, vm->page_size);
 		return -1;
@@ -277,8 +286,9 @@ static int strict_check(const struct cli *cli, const struct vm_stats *stats)
 {
 	if (!cli->strict || stats->segfaults == 0)
 		return 0;
-	fprintf(stderr, "vmsim: %llu references were segmentation faults "
-			"(--strict)\n",
+	fprintf(stderr,
+		"vmsim: %llu references were segmentation faults "
+		"(--strict)\n",
 		(unsigned long long)stats->segfaults);
 	return -1;
 }
@@ -306,8 +316,8 @@ static int sweep(const struct cli *cli)
 	for (size_t f = cli->sweep_min; f <= cli->sweep_max; f++) {
 		for (int k = 0; k < POLICY_COUNT; k++) {
 			enum policy_kind kind = (enum policy_kind)k;
-			bool chosen = !cli->have_policy ||
-				      kind == cli->sim.vm.policy;
+			bool chosen =
+				!cli->have_policy || kind == cli->sim.vm.policy;
 			if (chosen && sweep_row(cli, f, kind) != 0)
 				return -1;
 		}

@@ -55,9 +55,10 @@ Test(blocks, header_holds_the_block_size)
 		void *p = mm_malloc(size);
 		cr_assert_not_null(p);
 		size_t block = block_size_of(p);
-		cr_assert(block >= size + HEADER_SIZE && block % TEST_ALIGNMENT == 0,
-			  "malloc(%zu): a block of %zu bytes cannot hold it", size,
-			  block);
+		cr_assert(block >= size + HEADER_SIZE &&
+				  block % TEST_ALIGNMENT == 0,
+			  "malloc(%zu): a block of %zu bytes cannot hold it",
+			  size, block);
 		cr_assert(*header_of(p) & ALLOC_FLAG,
 			  "the header of an allocated block must say so");
 	}
@@ -105,7 +106,8 @@ Test(blocks, a_large_free_block_is_split)
 		unsigned char *p = mm_malloc(200);
 		cr_assert(p != NULL && in_heap(p),
 			  "small block %u did not fit in the freed 8000 bytes"
-			  " (is the free block split?)", i);
+			  " (is the free block split?)",
+			  i);
 		cr_assert(p >= (unsigned char *)big &&
 			  p < (unsigned char *)big + 8000);
 	}
@@ -121,8 +123,8 @@ Test(blocks, first_fit_reuses_the_freed_block)
 	heap_fill_up();
 	mm_free(a);
 	void *c = mm_malloc(400);
-	cr_assert_eq(c, a, "the only free block that fits is at %p, got %p",
-		     a, c);
+	cr_assert_eq(c, a, "the only free block that fits is at %p, got %p", a,
+		     c);
 	heap_walk_check(false);
 }
 
@@ -158,7 +160,8 @@ Test(blocks, random_workload)
 		size_t i = test_random(&rng) % SLOTS;
 		if (blocks[i] != NULL) {
 			cr_assert(holds(blocks[i], sizes[i], (unsigned)i),
-				  "block in slot %zu changed before its free", i);
+				  "block in slot %zu changed before its free",
+				  i);
 			mm_free(blocks[i]);
 			blocks[i] = NULL;
 		} else {

@@ -13,7 +13,8 @@ Test(bump, aligned)
 		void *p = bump_malloc(size);
 		cr_assert_not_null(p, "bump_malloc(%zu) failed", size);
 		cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0,
-			  "bump_malloc(%zu) returned %p, not 16-aligned", size, p);
+			  "bump_malloc(%zu) returned %p, not 16-aligned", size,
+			  p);
 	}
 }
 
@@ -26,7 +27,8 @@ Test(bump, blocks_are_disjoint_and_in_the_heap)
 		sizes[i] = i * 37 % 300 + 1;
 		blocks[i] = bump_malloc(sizes[i]);
 		cr_assert_not_null(blocks[i]);
-		cr_assert(in_heap(blocks[i]) && in_heap(blocks[i] + sizes[i] - 1),
+		cr_assert(in_heap(blocks[i]) &&
+				  in_heap(blocks[i] + sizes[i] - 1),
 			  "block %zu is outside the heap", i);
 		fill(blocks[i], sizes[i], (unsigned)i);
 	}
@@ -53,7 +55,8 @@ Test(bump, zero_bytes_give_unique_pointers)
 	void *a = bump_malloc(0);
 	void *b = bump_malloc(0);
 	cr_assert(a != NULL && b != NULL && a != b,
-		  "bump_malloc(0) must return a unique pointer (got %p, %p)", a, b);
+		  "bump_malloc(0) must return a unique pointer (got %p, %p)", a,
+		  b);
 }
 
 Test(bump, null_when_the_break_cannot_grow)
@@ -61,7 +64,8 @@ Test(bump, null_when_the_break_cannot_grow)
 	mem_set_limit(4096);
 	size_t n = 0;
 	while (bump_malloc(1000) != NULL)
-		cr_assert(++n <= 4, "more 1000-byte blocks than fit in 4096 bytes");
+		cr_assert(++n <= 4,
+			  "more 1000-byte blocks than fit in 4096 bytes");
 	cr_assert_eq(n, 4, "only %zu blocks of 1000 bytes fit in 4096", n);
 	cr_assert(mem_heapsize() <= 4096);
 }
@@ -77,8 +81,8 @@ Test(bump, huge_request_fails_cleanly)
 	size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40,
 			 (size_t)INTPTR_MAX, (size_t)INTPTR_MAX + 1};
 	for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
-		cr_assert_null(bump_malloc(huge[i]), "bump_malloc(%zu) must fail",
-			       huge[i]);
+		cr_assert_null(bump_malloc(huge[i]),
+			       "bump_malloc(%zu) must fail", huge[i]);
 		cr_assert_eq(mem_heapsize(), before,
 			     "bump_malloc(%zu) moved the break", huge[i]);
 	}

@@ -33,7 +33,8 @@ static struct abc abc_blocks(void)
 	mm_free(spare[0]);
 	mm_free(spare[2]);
 	mm_free(s.b);
-	cr_assert(mm_checkheap(__LINE__), "the heap is sound before the damage");
+	cr_assert(mm_checkheap(__LINE__),
+		  "the heap is sound before the damage");
 	return s;
 }
 
@@ -151,7 +152,8 @@ Test(checkheap, wrong_prev_alloc_bit)
 Test(checkheap, epilogue_damaged)
 {
 	abc_blocks();
-	uint64_t *epilogue = (uint64_t *)((unsigned char *)mem_heap_hi() + 1 - 8);
+	uint64_t *epilogue =
+		(uint64_t *)((unsigned char *)mem_heap_hi() + 1 - 8);
 	*epilogue = 0;
 	cr_assert_not(mm_checkheap(__LINE__));
 }

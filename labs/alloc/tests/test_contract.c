@@ -92,8 +92,7 @@ static void quiet_heap_fresh(void)
 	cr_redirect_stderr();
 }
 
-Test(contract, double_free_aborts, .signal = SIGABRT,
-     .init = quiet_heap_fresh)
+Test(contract, double_free_aborts, .signal = SIGABRT, .init = quiet_heap_fresh)
 {
 	void *p = mm_malloc(100);
 	void *q = mm_malloc(100); /* so that p is not merged away */

@@ -93,7 +93,8 @@ Test(memcheck, realloc_in_place_is_followed)
 {
 	static char report[REPORT_CAP];
 	memcheck("realloc-overflow", report);
-	expect(report, "Invalid write of size 1", "a write past the grown block");
+	expect(report, "Invalid write of size 1",
+	       "a write past the grown block");
 	expect(report, "ERROR SUMMARY: 1 errors",
 	       "the bytes realloc kept are still defined: only the overflow");
 }

@@ -158,21 +158,26 @@ static inline void heap_walk_check(bool boundary_tags)
 	unsigned char *block = lo + HEADER_SIZE + PROLOGUE;
 	bool prev_alloc = true, prev_free = false;
 	for (size_t n = 0;; n++) {
-		cr_assert(block + HEADER_SIZE <= end,
-			  "heap walk: block %zu starts past the end of the heap", n);
+		cr_assert(
+			block + HEADER_SIZE <= end,
+			"heap walk: block %zu starts past the end of the heap",
+			n);
 		uint64_t header = *(uint64_t *)block;
 		size_t size = (size_t)(header & ~(uint64_t)FLAG_BITS);
 		bool alloc = header & ALLOC_FLAG;
 		if (boundary_tags)
-			cr_assert_eq((header & PREV_ALLOC_FLAG) != 0, prev_alloc,
-				     "heap walk: block %zu (%zu bytes) has its P bit "
+			cr_assert_eq((header & PREV_ALLOC_FLAG) != 0,
+				     prev_alloc,
+				     "heap walk: block %zu (%zu bytes) has its "
+				     "P bit "
 				     "%s, but the block before it is %s",
 				     n, size, prev_alloc ? "clear" : "set",
 				     prev_alloc ? "allocated" : "free");
 		if (size == 0) {
-			cr_assert(alloc && block + HEADER_SIZE == end,
-				  "heap walk: a block of size 0 that is not the "
-				  "epilogue, at the heap's last word");
+			cr_assert(
+				alloc && block + HEADER_SIZE == end,
+				"heap walk: a block of size 0 that is not the "
+				"epilogue, at the heap's last word");
 			return;
 		}
 		cr_assert(size % TEST_ALIGNMENT == 0 && size >= MIN_BLOCK,
@@ -181,15 +186,21 @@ static inline void heap_walk_check(bool boundary_tags)
 			  n, size, MIN_BLOCK);
 		cr_assert(block + size + HEADER_SIZE <= end,
 			  "heap walk: block %zu (%zu bytes) runs past the "
-			  "epilogue", n, size);
+			  "epilogue",
+			  n, size);
 		if (boundary_tags && !alloc) {
-			uint64_t footer = *(uint64_t *)(block + size - HEADER_SIZE);
-			cr_assert_eq(footer, header,
-				     "heap walk: free block %zu (%zu bytes): its "
-				     "footer differs from its header", n, size);
-			cr_assert_not(prev_free, "heap walk: free block %zu "
-						 "follows a free block: they "
-						 "should have merged", n);
+			uint64_t footer =
+				*(uint64_t *)(block + size - HEADER_SIZE);
+			cr_assert_eq(
+				footer, header,
+				"heap walk: free block %zu (%zu bytes): its "
+				"footer differs from its header",
+				n, size);
+			cr_assert_not(prev_free,
+				      "heap walk: free block %zu "
+				      "follows a free block: they "
+				      "should have merged",
+				      n);
 		}
 		prev_alloc = alloc;
 		prev_free = !alloc;

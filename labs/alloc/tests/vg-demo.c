@@ -156,7 +156,8 @@ int main(int argc, char **argv)
 			int status = modes[i].run();
 			if (status == 0) {
 				printf("vg-demo: %s finished\n", argv[1]);
-				harness_proof_done("vg-demo", "mode=%s", argv[1]);
+				harness_proof_done("vg-demo", "mode=%s",
+						   argv[1]);
 			}
 			return status;
 		}

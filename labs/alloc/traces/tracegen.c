@@ -30,14 +30,14 @@ struct op {
 
 /* A trace being generated. */
 struct gen {
-	uint64_t rng;     /* the random generator's state */
+	uint64_t rng; /* the random generator's state */
 	struct op *ops;
 	size_t num_ops, ops_cap;
 	uint32_t next_id; /* every allocation gets a fresh id */
 	uint32_t *live;   /* the live ids, in no order */
 	size_t num_live, live_cap;
-	size_t *where;    /* by id: its index in live */
-	uint32_t *sizes;  /* by id: its size */
+	size_t *where;   /* by id: its index in live */
+	uint32_t *sizes; /* by id: its size */
 	size_t where_cap, sizes_cap;
 };
 
@@ -97,8 +97,7 @@ static uint32_t gen_alloc(struct gen *g, uint32_t size)
 	uint32_t id = g->next_id++;
 	g->where = grow(g->where, &g->where_cap, sizeof *g->where, id + 1);
 	g->sizes = grow(g->sizes, &g->sizes_cap, sizeof *g->sizes, id + 1);
-	g->live = grow(g->live, &g->live_cap, sizeof *g->live,
-		       g->num_live + 1);
+	g->live = grow(g->live, &g->live_cap, sizeof *g->live, g->num_live + 1);
 	g->where[id] = g->num_live;
 	g->sizes[id] = size;
 	g->live[g->num_live++] = id;
@@ -148,7 +147,9 @@ static void random_mix(struct gen *g, size_t target, double realloc_share,
 			gen_alloc(g, size_of(g));
 		} else if (chance(g, realloc_share)) {
 			uint32_t id = random_live(g);
-			double factor = 0.25 + 2.25 * (double)uniform(g, 0, 1000) / 1000;
+			double factor =
+				0.25 +
+				2.25 * (double)uniform(g, 0, 1000) / 1000;
 			uint32_t size = (uint32_t)(g->sizes[id] * factor) + 1;
 			gen_realloc(g, id, size < 65536 ? size : 65536);
 		} else {
@@ -247,7 +248,8 @@ static void gen_realloc_growth(struct gen *g)
 				uint32_t id = random_live(g);
 				bool is_buffer = false;
 				for (int i = 0; i < BUFFERS; i++)
-					is_buffer = is_buffer || buffer[i] == (int32_t)id;
+					is_buffer = is_buffer ||
+						    buffer[i] == (int32_t)id;
 				if (!is_buffer) {
 					gen_free(g, id);
 					smalls--;
@@ -276,8 +278,8 @@ static void gen_realloc_growth(struct gen *g)
  */
 static void gen_small_objects(struct gen *g)
 {
-	static const uint32_t sizes[] = {8, 16, 16, 24, 24, 24, 32, 32, 40,
-					 48, 56, 64};
+	static const uint32_t sizes[] = {8,  16, 16, 24, 24, 24,
+					 32, 32, 40, 48, 56, 64};
 	enum { NSIZES = sizeof sizes / sizeof sizes[0] };
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < 4000; i++)
@@ -298,14 +300,17 @@ static void gen_large(struct gen *g)
 	while (g->num_ops + g->num_live < 4000) {
 		if (g->num_live > 0 && chance(g, 0.15)) {
 			uint32_t id = random_live(g);
-			double factor = 0.5 + 2.5 * (double)uniform(g, 0, 1000) / 1000;
+			double factor =
+				0.5 + 2.5 * (double)uniform(g, 0, 1000) / 1000;
 			double size = g->sizes[id] * factor + 1;
-			gen_realloc(g, id, size < 8e6 ? (uint32_t)size : 8000000);
+			gen_realloc(g, id,
+				    size < 8e6 ? (uint32_t)size : 8000000);
 		} else if (g->num_live == 0 || chance(g, 0.5)) {
-			uint32_t size = chance(g, 0.7) ? log_uniform(g, 16, 2048)
-					: chance(g, 0.67)
-						? log_uniform(g, 4096, 65536)
-						: log_uniform(g, 131072, 4 << 20);
+			uint32_t size =
+				chance(g, 0.7) ? log_uniform(g, 16, 2048)
+				: chance(g, 0.67)
+					? log_uniform(g, 4096, 65536)
+					: log_uniform(g, 131072, 4 << 20);
 			gen_alloc(g, size);
 		} else {
 			gen_free(g, random_live(g));
@@ -322,8 +327,9 @@ static void gen_short(struct gen *g)
 			uint32_t id = random_live(g);
 			gen_realloc(g, id, log_uniform(g, 1, 3000));
 		} else if (g->num_live == 0 || chance(g, 0.55)) {
-			gen_alloc(g, chance(g, 0.02) ? uniform(g, 150000, 400000)
-						     : log_uniform(g, 1, 2000));
+			gen_alloc(g, chance(g, 0.02)
+					     ? uniform(g, 150000, 400000)
+					     : log_uniform(g, 1, 2000));
 		} else {
 			gen_free(g, random_live(g));
 		}
@@ -337,14 +343,21 @@ static const struct {
 	void (*make)(struct gen *);
 	const char *about;
 } traces[] = {
-	{"random", 1, gen_random, "random sizes (1 B to 16 KiB, log-uniform), allocations and frees"},
-	{"random-realloc", 2, gen_random_realloc, "the same, with reallocs of random factors"},
+	{"random", 1, gen_random,
+	 "random sizes (1 B to 16 KiB, log-uniform), allocations and frees"},
+	{"random-realloc", 2, gen_random_realloc,
+	 "the same, with reallocs of random factors"},
 	{"powers", 3, gen_powers, "power-of-two sizes, 8 B to 8 KiB"},
-	{"binary", 4, gen_binary, "64+448-byte pairs, the 448s freed, then 512s"},
-	{"coalescing", 5, gen_coalescing, "two blocks freed, then one of both sizes"},
-	{"realloc-growth", 6, gen_realloc_growth, "buffers grown by realloc amid small blocks"},
-	{"small-objects", 7, gen_small_objects, "thousands of 1-64 byte objects"},
-	{"large", 8, gen_large, "small, medium and large (128 KiB-4 MiB) blocks, resized"},
+	{"binary", 4, gen_binary,
+	 "64+448-byte pairs, the 448s freed, then 512s"},
+	{"coalescing", 5, gen_coalescing,
+	 "two blocks freed, then one of both sizes"},
+	{"realloc-growth", 6, gen_realloc_growth,
+	 "buffers grown by realloc amid small blocks"},
+	{"small-objects", 7, gen_small_objects,
+	 "thousands of 1-64 byte objects"},
+	{"large", 8, gen_large,
+	 "small, medium and large (128 KiB-4 MiB) blocks, resized"},
 	{"short", 9, gen_short, "300 operations of every kind, for Valgrind"},
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
@@ -418,7 +431,9 @@ static int check_all(const char *dir)
 		char *file = read_file(path, &file_len);
 		if (file == NULL || file_len != made_len ||
 		    memcmp(file, made, made_len) != 0) {
-			fprintf(stderr, "tracegen: %s differs from what tracegen makes\n",
+			fprintf(stderr,
+				"tracegen: %s differs from what tracegen "
+				"makes\n",
 				path);
 			differ++;
 		}
@@ -449,7 +464,8 @@ static int write_all(const char *dir)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tracegen --list | NAME | --all DIR | --check DIR\n");
+	fprintf(stderr,
+		"usage: tracegen --list | NAME | --all DIR | --check DIR\n");
 	return 2;
 }
 
@@ -473,7 +489,8 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "tracegen: no trace called '%s' (see tracegen --list)\n",
+	fprintf(stderr,
+		"tracegen: no trace called '%s' (see tracegen --list)\n",
 		argv[1]);
 	return 2;
 }

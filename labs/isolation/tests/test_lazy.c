@@ -68,7 +68,8 @@ Test(lazy, write_one_fault_per_page)
 	cr_assert_eq(r.resident_after - r.resident_before, TOUCHED,
 		     "each written page is now resident");
 	cr_assert(r.minor_faults >= TOUCHED &&
-		  r.minor_faults <= TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
+			  r.minor_faults <=
+				  TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
 		  "expected one minor fault per page (%d), got %ld", TOUCHED,
 		  r.minor_faults);
 }
@@ -79,7 +80,8 @@ Test(lazy, read_one_fault_per_page)
 	cr_assert_eq(r.resident_after - r.resident_before, TOUCHED,
 		     "a read maps a page too (the zero page)");
 	cr_assert(r.minor_faults >= TOUCHED &&
-		  r.minor_faults <= TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
+			  r.minor_faults <=
+				  TOUCHED + SHADOW_FAULTS + FAULT_SLACK,
 		  "expected one minor fault per page (%d), got %ld", TOUCHED,
 		  r.minor_faults);
 }

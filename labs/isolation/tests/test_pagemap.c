@@ -23,9 +23,9 @@ static const uint64_t FRAME_MASK = (UINT64_C(1) << 55) - 1;
 /* Maps `pages` fresh anonymous private pages; fails the test if it cannot. */
 static unsigned char *map_pages(size_t pages)
 {
-	unsigned char *p = mmap(NULL, pages * probe_page_size(),
-				PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p =
+		mmap(NULL, pages * probe_page_size(), PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert_neq(p, MAP_FAILED, "mmap failed");
 	return p;
 }
@@ -47,7 +47,8 @@ Test(pagemap, decode_present_with_frame)
 	struct pagemap_entry e = pagemap_decode(PRESENT | 0x1234);
 	cr_assert(e.present, "bit 63 is set: the page is present");
 	cr_assert_not(e.swapped || e.file_or_shared || e.exclusive ||
-		      e.soft_dirty, "only bit 63 and frame bits are set");
+			      e.soft_dirty,
+		      "only bit 63 and frame bits are set");
 	cr_assert_eq(e.frame, 0x1234, "frame is bits 0-54, got %#llx",
 		     (unsigned long long)e.frame);
 	cr_assert_eq(e.raw, PRESENT | 0x1234, "raw keeps the 64 bits");
@@ -72,7 +73,8 @@ Test(pagemap, decode_frame_bits)
 	uint64_t all = ~UINT64_C(0);
 	struct pagemap_entry e = pagemap_decode(all);
 	cr_assert(e.present && e.swapped && e.file_or_shared && e.exclusive &&
-		  e.soft_dirty, "every flag is set in an all-ones entry");
+			  e.soft_dirty,
+		  "every flag is set in an all-ones entry");
 	cr_assert_eq(e.frame, FRAME_MASK,
 		     "the frame is exactly bits 0-54 (soft-dirty is bit 55)");
 }

@@ -85,7 +85,7 @@ void run_refs(const struct vm_config *config, const char *refs,
 	test_machine(&vm, &c);
 	test_space(&vm, 0, (uint64_t)1 << vm.layout.va_bits,
 		   PTE_WRITABLE | PTE_EXEC);
-	*run = (struct refs_run){ 0 };
+	*run = (struct refs_run){0};
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pa;
 		enum vm_event e = vm_access(&vm, list[i].va, list[i].kind, &pa);

@@ -115,12 +115,16 @@ static void check_sharing(struct vm *vm)
 				continue;
 			count++;
 			uint64_t pte = pte_of(as, fi->vpn * page);
-			cr_assert(pte & PTE_PRESENT, "frame %zu lists space %u,"
-				  " which does not map it", f, as->asid);
+			cr_assert(pte & PTE_PRESENT,
+				  "frame %zu lists space %u,"
+				  " which does not map it",
+				  f, as->asid);
 			cr_assert_eq(pte_frame(pte), f);
 			if (fi->shares > 1)
-				cr_assert_not(pte & PTE_WRITABLE, "frame %zu is "
-					      "shared but writable", f);
+				cr_assert_not(pte & PTE_WRITABLE,
+					      "frame %zu is "
+					      "shared but writable",
+					      f);
 		}
 		cr_assert_eq(count, fi->shares, "frame %zu", f);
 		cr_assert(shares_frame(vm, f, fi->owner));
@@ -128,15 +132,17 @@ static void check_sharing(struct vm *vm)
 	for (size_t i = 0; i < vm->nspaces; i++) {
 		struct addr_space *as = vm->spaces[i];
 		uint64_t *pte;
-		for (uint64_t va = 0; (pte = pt_next_entry(&as->pt, &va)) != NULL;
-		     va += page) {
+		for (uint64_t va = 0;
+		     (pte = pt_next_entry(&as->pt, &va)) != NULL; va += page) {
 			if (!(*pte & PTE_PRESENT))
 				continue;
 			size_t f = pte_frame(*pte);
 			cr_assert_lt(f, vm->frames_used);
 			cr_assert_eq(vm->frame_table[f].vpn, va / page);
-			cr_assert(shares_frame(vm, f, as), "space %u maps frame "
-				  "%zu, which does not list it", as->asid, f);
+			cr_assert(shares_frame(vm, f, as),
+				  "space %u maps frame "
+				  "%zu, which does not list it",
+				  as->asid, f);
 		}
 	}
 }
@@ -333,8 +339,8 @@ Test(fork, cow_mark_never_makes_read_only_memory_writable)
 	cr_assert_eq(vm_access(&vm, DATA, ACCESS_WRITE, &pa), VM_COW,
 		     "a page nobody else shares is made writable");
 	cr_assert_eq(pa / TEST_PAGE, 0, "in the frame it had");
-	cr_assert_eq(vm_access(&vm, RODATA, ACCESS_WRITE, &pa),
-		     VM_SEGV_DENIED, "the region forbids writing");
+	cr_assert_eq(vm_access(&vm, RODATA, ACCESS_WRITE, &pa), VM_SEGV_DENIED,
+		     "the region forbids writing");
 	cr_assert_not(*ro & PTE_WRITABLE);
 	vm_free(&vm);
 }
@@ -537,8 +543,8 @@ static void check_random_forks(enum policy_kind kind, size_t tlb_size)
 			cr_assert(memcmp(buf, shadow[i] + at, len) == 0,
 				  "%s, TLB %zu: operation %d read %zu bytes at "
 				  "%zu in space %zu that differ from what was "
-				  "written", policy_name(kind), tlb_size, op,
-				  len, at, i);
+				  "written",
+				  policy_name(kind), tlb_size, op, len, at, i);
 		}
 		if (op % 50 == 0)
 			check_sharing(&vm);

@@ -91,8 +91,7 @@ static void check_invariant(size_t page_size, unsigned levels, unsigned va_bits)
 	make_table(&pt, page_size, levels, va_bits);
 	uint64_t top = (uint64_t)1 << va_bits;
 	uint64_t pages[] = {
-		0, 1, 2, 77, top / page_size / 2, top / page_size - 1
-	};
+		0, 1, 2, 77, top / page_size / 2, top / page_size - 1};
 	size_t n = sizeof pages / sizeof *pages;
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(pt_map(&pt, pages[i] * page_size, 3 * i + 1, 0),

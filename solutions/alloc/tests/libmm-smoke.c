@@ -80,7 +80,8 @@ static void check_basics(void)
 	      "strdup (libc calling our malloc)");
 	free(s);
 	free(NULL);
-	check(realloc(malloc(10), 0) == NULL, "realloc(p, 0) frees, gives NULL");
+	check(realloc(malloc(10), 0) == NULL,
+	      "realloc(p, 0) frees, gives NULL");
 	printf("libmm-smoke: basics ok\n");
 }
 
@@ -108,7 +109,8 @@ static void check_aligned(void)
 	check(posix_memalign(&p, 64, 100) == 0 && aligned(p, 64),
 	      "posix_memalign 64");
 	free(p);
-	check(posix_memalign(&p, 3, 100) == EINVAL, "posix_memalign(3): EINVAL");
+	check(posix_memalign(&p, 3, 100) == EINVAL,
+	      "posix_memalign(3): EINVAL");
 	check(posix_memalign(&p, 4, 100) == EINVAL,
 	      "posix_memalign(4): EINVAL (not a multiple of sizeof(void *))");
 	check(posix_memalign(&p, 1 << 20, 3 << 20) == 0 && aligned(p, 1 << 20),
@@ -122,7 +124,8 @@ static void check_aligned(void)
 	check(p != NULL && aligned(p, 256), "memalign 256");
 	memset(p, 2, 1000);
 	p = realloc(p, 5000);
-	check(p != NULL && ((unsigned char *)p)[999] == 2, "realloc of memalign");
+	check(p != NULL && ((unsigned char *)p)[999] == 2,
+	      "realloc of memalign");
 	free(p);
 	p = valloc(100);
 	check(p != NULL && aligned(p, page), "valloc");
@@ -153,7 +156,8 @@ static void *worker(void *arg)
 			continue;
 		}
 		sizes[i] = (state >> 40) % (op % 100 == 0 ? 300000 : 2000);
-		blocks[i] = op % 3 == 0 ? calloc(1, sizes[i]) : malloc(sizes[i]);
+		blocks[i] =
+			op % 3 == 0 ? calloc(1, sizes[i]) : malloc(sizes[i]);
 		if (blocks[i] == NULL)
 			return (void *)0;
 		memset(blocks[i], tag, sizes[i]);
@@ -200,8 +204,9 @@ int main(void)
 {
 	harness_proof_begin();
 	if (!malloc_is_libmm()) {
-		fprintf(stderr, "libmm-smoke: malloc is not libmm.so's: run it as"
-				" LD_PRELOAD=$PWD/libmm.so ./libmm-smoke\n");
+		fprintf(stderr,
+			"libmm-smoke: malloc is not libmm.so's: run it as"
+			" LD_PRELOAD=$PWD/libmm.so ./libmm-smoke\n");
 		return 1;
 	}
 	check_basics();

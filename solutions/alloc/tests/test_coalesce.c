@@ -105,8 +105,9 @@ Test(coalesce, new_memory_merges_with_a_free_top_block)
 	/* p's free block is too small for this, but it is at the top of the
 	 * heap: the new memory, merged with it, makes a block that starts at p. */
 	unsigned char *q = mm_malloc(20000);
-	cr_assert_eq(q, p, "extend_heap did not merge the new memory with the"
-			   " free block at the top of the heap");
+	cr_assert_eq(q, p,
+		     "extend_heap did not merge the new memory with the"
+		     " free block at the top of the heap");
 	cr_assert(mm_checkheap(__LINE__));
 	heap_walk_check(true);
 }

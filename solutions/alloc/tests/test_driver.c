@@ -60,8 +60,8 @@ Test(driver, says_where_an_allocator_crashed)
 
 Test(driver, broken_allocator_fails_among_good_traces)
 {
-	expect_run("tests/broken/mdriver-overlap --json tests/data/small.rep", 1,
-		   "\"correct\": false");
+	expect_run("tests/broken/mdriver-overlap --json tests/data/small.rep",
+		   1, "\"correct\": false");
 }
 
 Test(driver, malformed_traces_name_file_and_line)
@@ -101,7 +101,8 @@ Test(driver, missing_trace_and_bad_usage)
 
 Test(driver, garbage_input_does_not_crash)
 {
-	expect_run("tests/broken/mdriver-overlap /dev/null", 2, "header ends early");
+	expect_run("tests/broken/mdriver-overlap /dev/null", 2,
+		   "header ends early");
 	expect_run("tests/broken/mdriver-overlap mdriver", 2, "mdriver:1:");
 }
 

@@ -45,8 +45,8 @@ Test(large, small_blocks_stay_in_the_heap)
 	mm_free(large);
 	for (size_t size = 1; size < 64 << 10; size = size * 3 + 1) {
 		void *p = mm_malloc(size);
-		cr_assert(p != NULL && in_heap(p), "%zu bytes belong in the heap",
-			  size);
+		cr_assert(p != NULL && in_heap(p),
+			  "%zu bytes belong in the heap", size);
 	}
 	cr_assert_eq(mem_mapped_count(), 0);
 }
@@ -157,8 +157,9 @@ Test(large, full_break_falls_back_to_mappings)
 	void *blocks[100];
 	for (int i = 0; i < 100; i++) {
 		blocks[i] = mm_malloc(100);
-		cr_assert_not_null(blocks[i], "with the break stuck, small"
-					      " blocks must come from mappings");
+		cr_assert_not_null(blocks[i],
+				   "with the break stuck, small"
+				   " blocks must come from mappings");
 		fill(blocks[i], 100, (unsigned)i);
 	}
 	for (int i = 0; i < 100; i++) {

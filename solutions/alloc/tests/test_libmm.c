@@ -37,8 +37,8 @@ static void same_output(const char *command)
 	int status = run_capture(command, plain, OUTPUT_CAP);
 	int status_mm = run_capture(with, preloaded, OUTPUT_CAP);
 	cr_assert_eq(status_mm, status,
-		     "'%s' exits with %d on libmm.so, %d on glibc:\n%s", command,
-		     status_mm, status, preloaded);
+		     "'%s' exits with %d on libmm.so, %d on glibc:\n%s",
+		     command, status_mm, status, preloaded);
 	cr_assert(strcmp(plain, preloaded) == 0,
 		  "'%s' prints something else on libmm.so:\n%.2000s", command,
 		  preloaded);
@@ -48,16 +48,19 @@ static void same_output(const char *command)
 Test(libmm, exports_the_malloc_family)
 {
 	static const char *const names[] = {
-		"malloc", "free", "calloc", "realloc", "posix_memalign",
-		"aligned_alloc", "memalign", "valloc", "pvalloc",
-		"malloc_usable_size", "reallocarray"};
+		"malloc",         "free",
+		"calloc",         "realloc",
+		"posix_memalign", "aligned_alloc",
+		"memalign",       "valloc",
+		"pvalloc",        "malloc_usable_size",
+		"reallocarray"};
 	void *lib = dlopen("./libmm.so", RTLD_NOW | RTLD_LOCAL);
 	cr_assert_not_null(lib, "cannot load ./libmm.so: %s", dlerror());
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		void *f = dlsym(lib, names[i]);
 		Dl_info info;
 		cr_assert(f != NULL && dladdr(f, &info) != 0 &&
-			  strstr(info.dli_fname, "libmm.so") != NULL,
+				  strstr(info.dli_fname, "libmm.so") != NULL,
 			  "libmm.so does not define %s", names[i]);
 	}
 	cr_assert_null(dlsym(lib, "mm_malloc"),
@@ -101,7 +104,8 @@ Test(libmm, sort)
 Test(libmm, python)
 {
 	require_program("/usr/bin/python3 -c pass");
-	same_output("/usr/bin/python3 -c 'import json, re; d = {str(i): [i] * (i % 50)"
+	same_output("/usr/bin/python3 -c 'import json, re; d = {str(i): [i] * "
+		    "(i % 50)"
 		    " for i in range(20000)}; s = json.dumps(d);"
 		    " print(len(s), len(re.findall(\"[0-9]+\", s)),"
 		    " sorted(json.loads(s).items())[-1][0])'");
@@ -123,7 +127,9 @@ Test(libmm, git)
 
 Test(libmm, bash)
 {
-	same_output("bash -c 'a=(); for i in $(seq 1 3000); do a+=(\"item$i\"); done;"
-		    " s=${a[*]}; echo ${#a[@]} ${#s}; declare -A m;"
-		    " for i in $(seq 1 2000); do m[k$i]=$i; done; echo ${#m[@]}'");
+	same_output(
+		"bash -c 'a=(); for i in $(seq 1 3000); do a+=(\"item$i\"); "
+		"done;"
+		" s=${a[*]}; echo ${#a[@]} ${#s}; declare -A m;"
+		" for i in $(seq 1 2000); do m[k$i]=$i; done; echo ${#m[@]}'");
 }

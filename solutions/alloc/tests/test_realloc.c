@@ -20,7 +20,8 @@ Test(realloc, zero_frees_and_returns_null)
 	void *p = mm_malloc(1000);
 	void *wall = mm_malloc(16);
 	cr_assert(p && wall);
-	cr_assert_null(mm_realloc(p, 0), "mm_realloc(p, 0) frees p, returns NULL");
+	cr_assert_null(mm_realloc(p, 0),
+		       "mm_realloc(p, 0) frees p, returns NULL");
 	cr_assert((*header_of(p) & ALLOC_FLAG) == 0, "the block was not freed");
 	cr_assert(mm_checkheap(__LINE__));
 }
@@ -59,7 +60,8 @@ Test(realloc, grows_into_a_free_next_block)
 	void *next = mm_malloc(2000);
 	void *wall = mm_malloc(300);
 	cr_assert(p && next && wall);
-	cr_assert((unsigned char *)next > p, "blocks of 300 bytes and more are"
+	cr_assert((unsigned char *)next > p,
+		  "blocks of 300 bytes and more are"
 		  " placed at the start of the free block they come from");
 	fill(p, 100, 6);
 	heap_fill_up();
@@ -77,8 +79,10 @@ Test(realloc, grows_at_the_end_of_the_heap)
 	fill(p, 100, 7);
 	for (size_t size = 200; size < 100000; size += size / 2) {
 		unsigned char *q = mm_realloc(p, size);
-		cr_assert_eq(q, p, "the last block can always grow in place"
-				   " (size %zu)", size);
+		cr_assert_eq(q, p,
+			     "the last block can always grow in place"
+			     " (size %zu)",
+			     size);
 		cr_assert(holds(q, 100, 7));
 	}
 	cr_assert(mm_checkheap(__LINE__));

@@ -37,8 +37,8 @@ struct op {
 struct table {
 	uint64_t *keys; /* 0: empty slot; UINT64_MAX: a deleted one */
 	uint32_t *ids;
-	size_t cap;     /* a power of two */
-	size_t used;    /* slots not empty (live or deleted) */
+	size_t cap;  /* a power of two */
+	size_t used; /* slots not empty (live or deleted) */
 };
 
 static const uint64_t DELETED = UINT64_MAX;
@@ -274,13 +274,15 @@ int main(int argc, char **argv)
 		char *end;
 		max_ops = strtoull(argv[2], &end, 10);
 		if (*end != '\0' || max_ops == 0) {
-			fprintf(stderr, "mtrace2rep: --max-ops needs a positive number\n");
+			fprintf(stderr, "mtrace2rep: --max-ops needs a "
+					"positive number\n");
 			return 2;
 		}
 		arg = 3;
 	}
 	if (argc != arg + 1) {
-		fprintf(stderr, "usage: mtrace2rep [--max-ops N] LOG > TRACE.rep\n");
+		fprintf(stderr,
+			"usage: mtrace2rep [--max-ops N] LOG > TRACE.rep\n");
 		return 2;
 	}
 	FILE *in = fopen(argv[arg], "r");
@@ -301,12 +303,16 @@ int main(int argc, char **argv)
 	/* Sizes beyond the driver's limit would make the trace malformed. */
 	for (size_t i = 0; i < count; i++)
 		if (ops[i].size > UINT32_MAX) {
-			fprintf(stderr, "mtrace2rep: a block of %" PRIu64 " bytes is too large for a trace\n", ops[i].size);
+			fprintf(stderr,
+				"mtrace2rep: a block of %" PRIu64
+				" bytes is too large for a trace\n",
+				ops[i].size);
 			return 1;
 		}
 	print_trace(count);
 	fprintf(stderr,
-		"mtrace2rep: %zu operations; dropped: %zu frees and %zu reallocs"
+		"mtrace2rep: %zu operations; dropped: %zu frees and %zu "
+		"reallocs"
 		" of blocks from before the log, %zu reused addresses, %zu"
 		" failed calls, %zu unreadable lines\n",
 		count, dropped.unknown_frees, dropped.unknown_reallocs,

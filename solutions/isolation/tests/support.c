@@ -19,8 +19,8 @@ bool support_frames_visible(void)
 	int fd = open("/proc/self/pagemap", O_RDONLY);
 	uint64_t raw = 0;
 	off_t offset = (off_t)((uintptr_t)p / page) * ENTRY_BYTES;
-	bool read_ok = fd >= 0 &&
-		       pread(fd, &raw, sizeof raw, offset) == sizeof raw;
+	bool read_ok =
+		fd >= 0 && pread(fd, &raw, sizeof raw, offset) == sizeof raw;
 	if (fd >= 0)
 		close(fd);
 	munmap(p, page);

@@ -107,8 +107,8 @@ Test(maps, parse_rejects_malformed)
 static struct region find_ok(const void *addr)
 {
 	struct region r;
-	cr_assert_eq(maps_find_region(addr, &r), 0,
-		     "no region found for %p", addr);
+	cr_assert_eq(maps_find_region(addr, &r), 0, "no region found for %p",
+		     addr);
 	cr_assert(region_contains(&r, addr), "the region must hold %p", addr);
 	return r;
 }
@@ -173,8 +173,8 @@ Test(maps, mprotect_splits_region)
 Test(maps, unmapped_address_not_found)
 {
 	size_t page = probe_page_size();
-	unsigned char *p = mmap(NULL, page, PROT_READ,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p =
+		mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	find_ok(p);
 	munmap(p, page);

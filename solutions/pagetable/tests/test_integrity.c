@@ -39,7 +39,7 @@ Test(integrity, failed_access_stops_the_copy)
 	struct vm_config config = test_config(8, POLICY_FIFO);
 	test_machine(&vm, &config);
 	test_space(&vm, 0x10000, 2 * TEST_PAGE, PTE_WRITABLE);
-	char buf[2 * TEST_PAGE] = { 0 };
+	char buf[2 * TEST_PAGE] = {0};
 	cr_assert_eq(vm_write(&vm, 0x10000 + TEST_PAGE, buf, sizeof buf), -1,
 		     "the second page is outside the region");
 	cr_assert_eq(vm_read(&vm, 0x0, buf, 8), -1);

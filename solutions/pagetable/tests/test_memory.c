@@ -100,7 +100,7 @@ static void check_split(const struct layout *l, uint64_t va)
 
 Test(memory, vpn_and_offset_split_an_address)
 {
-	static const size_t SIZES[] = { 16, 4096, 1 << 21 };
+	static const size_t SIZES[] = {16, 4096, 1 << 21};
 	static const uint64_t ADDRESSES[] = {
 		0,    1,    15,         16,           4095,
 		4096, 4097, 0x7ffd1234, 0x1ffefffb88, 0xffffffffffffu,

@@ -49,25 +49,25 @@ static void check_policy(enum policy_kind kind, size_t frames, const char *refs,
 
 Test(replacement, fifo_textbook)
 {
-	static const uint64_t victims[] = { 7, 0, 1, 2, 3, 0, 4 };
+	static const uint64_t victims[] = {7, 0, 1, 2, 3, 0, 4};
 	check_policy(POLICY_FIFO, 3, TEXTBOOK, 10, victims, 7);
 }
 
 Test(replacement, lru_textbook)
 {
-	static const uint64_t victims[] = { 7, 1, 2, 3, 0, 4 };
+	static const uint64_t victims[] = {7, 1, 2, 3, 0, 4};
 	check_policy(POLICY_LRU, 3, TEXTBOOK, 9, victims, 6);
 }
 
 Test(replacement, clock_textbook)
 {
-	static const uint64_t victims[] = { 7, 1, 2, 0, 3, 4 };
+	static const uint64_t victims[] = {7, 1, 2, 0, 3, 4};
 	check_policy(POLICY_CLOCK, 3, TEXTBOOK, 9, victims, 6);
 }
 
 Test(replacement, opt_textbook)
 {
-	static const uint64_t victims[] = { 7, 1, 0, 4 };
+	static const uint64_t victims[] = {7, 1, 0, 4};
 	check_policy(POLICY_OPT, 3, TEXTBOOK, 7, victims, 4);
 }
 
@@ -75,19 +75,19 @@ Test(replacement, clock_gives_a_second_chance)
 {
 	/* 1 2 3 fill frames 0-2 with bits set; 4 clears all, evicts 1 (frame
 	 * 0), hand at 1; 2 sets frame 1's bit; 5 skips 2, evicts 3. */
-	static const uint64_t victims[] = { 1, 3 };
+	static const uint64_t victims[] = {1, 3};
 	check_policy(POLICY_CLOCK, 3, "1,2,3,4,2,5", 5, victims, 2);
 }
 
 Test(replacement, opt_evicts_the_lowest_frame_among_the_never_used)
 {
-	static const uint64_t first[] = { 1 };
+	static const uint64_t first[] = {1};
 	check_policy(POLICY_OPT, 3, "1,2,3,4", 4, first, 1);
-	static const uint64_t second[] = { 2 };
+	static const uint64_t second[] = {2};
 	check_policy(POLICY_OPT, 3, "1,2,3,4,1", 4, second, 1);
 	/* At 5, pages 4 (frame 0) and 3 (frame 2) are never used again: the
 	 * lower frame goes, though its page number is the higher. */
-	static const uint64_t third[] = { 1, 4 };
+	static const uint64_t third[] = {1, 4};
 	check_policy(POLICY_OPT, 3, "1,2,3,4,2,5,2", 5, third, 2);
 }
 
@@ -118,8 +118,8 @@ Test(replacement, beladys_anomaly_in_the_sweep)
 	status = run_vmsim("--sweep 1:5 --refs 1,2,3,4,1,2,5,1,2,3,4,5", out,
 			   sizeof out);
 	cr_assert_eq(status, 0, "vmsim failed: %s", out);
-	static const char *const names[] = { "fifo", "lru", "clock", "opt",
-					     "random" };
+	static const char *const names[] = {"fifo", "lru", "clock", "opt",
+					    "random"};
 	for (size_t i = 0; i < 5; i++) {
 		char row[32];
 		snprintf(row, sizeof row, "\n5,%s,5\n", names[i]);
@@ -158,7 +158,7 @@ Test(replacement, random_uses_the_projects_prng)
 	 * the page in frame prng_below(4) of a generator seeded with 7. */
 	struct prng r;
 	prng_seed(&r, 7);
-	uint64_t expected[] = { prng_below(&r, 4) };
+	uint64_t expected[] = {prng_below(&r, 4)};
 	struct vm_config config = test_config(4, POLICY_RANDOM);
 	config.seed = 7;
 	check_run(&config, "0,1,2,3,4", 5, expected, 1);

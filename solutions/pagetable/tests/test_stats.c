@@ -54,9 +54,9 @@ Test(stats, counts_add_up)
 
 Test(stats, tlb_hit_rate)
 {
-	struct vm_stats s = { .tlb_hits = 3, .tlb_misses = 1 };
+	struct vm_stats s = {.tlb_hits = 3, .tlb_misses = 1};
 	cr_assert_float_eq(stats_tlb_hit_rate(&s), 0.75, 1e-9);
-	struct vm_stats none = { 0 };
+	struct vm_stats none = {0};
 	cr_assert_float_eq(stats_tlb_hit_rate(&none), 0.0, 1e-9);
 }
 
@@ -232,8 +232,9 @@ Test(stats, lackey_accesses_touch_every_page_they_cover)
 Test(stats, random_runs_repeat_with_a_seed)
 {
 	char a[TEST_OUTPUT_MAX], b[TEST_OUTPUT_MAX];
-	const char *args = "--frames 3 --policy random --seed 5 --json --strict "
-			   "--refs 1,2,3,4,5,1,2,6,3,7,1,8,2,4,9,5,1,3,6,2";
+	const char *args =
+		"--frames 3 --policy random --seed 5 --json --strict "
+		"--refs 1,2,3,4,5,1,2,6,3,7,1,8,2,4,9,5,1,3,6,2";
 	cr_assert_eq(run_vmsim(args, a, sizeof a), 0, "%s", a);
 	cr_assert_eq(run_vmsim(args, b, sizeof b), 0, "%s", b);
 	cr_assert_str_eq(a, b);
@@ -245,7 +246,8 @@ Test(stats, shipped_traces_run)
 {
 	char out[TEST_OUTPUT_MAX];
 	static const char *const runs[] = {
-		"--strict --frames 3 --policy clock --trace traces/textbook.refs",
+		"--strict --frames 3 --policy clock --trace "
+		"traces/textbook.refs",
 		"--strict --frames 3 --policy fifo --trace traces/belady.refs",
 		"--strict --frames 2 --policy lru --trace traces/small.rw",
 		"--strict --frames 2 --policy opt --trace traces/small.lackey",
@@ -256,9 +258,11 @@ Test(stats, shipped_traces_run)
 		/* it ran the trace: a report with references counted */
 		const char *line = strstr(out, "references ");
 		unsigned long refs = 0;
-		cr_assert(line != NULL && sscanf(line, "references %lu", &refs) == 1 &&
+		cr_assert(line != NULL &&
+				  sscanf(line, "references %lu", &refs) == 1 &&
 				  refs > 0,
-			  "vmsim %s exited 0 without reporting its references:\n%s",
+			  "vmsim %s exited 0 without reporting its "
+			  "references:\n%s",
 			  runs[i], out);
 	}
 }

@@ -16,6 +16,7 @@ void *mm_realloc(void *ptr, size_t size)
 {
 	unsigned char *fresh = mm_malloc(size);
 	if (fresh != NULL)
-		memmove(fresh, ptr, size); /* never reached: the driver stops first */
+		memmove(fresh, ptr,
+			size); /* never reached: the driver stops first */
 	return fresh;
 }
