@@ -23,7 +23,7 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	handout clean format format-check deps-grade deps-book deps-bench deps-test solutions-build labs-build \
 	experiments-build
 
-all: solutions-build labs-build experiments-build grader/grade tools/skelgen official
+all: solutions-build labs-build experiments-build grader/grade tools/skelgen tools/score official
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
@@ -49,17 +49,23 @@ deps-test:
 tools/skelgen: tools/skelgen.c mk/flags.mk | deps-grade
 	$(CC) $(CFLAGS) -o $@ $<
 
+# Reads a grader's JSON report for scripts (tests/run.sh): they never parse
+# the grader's table.
+tools/score: tools/score.c mk/flags.mk | deps-grade
+	$(CC) $(CFLAGS) $$(pkg-config --cflags libcjson 2>/dev/null) -o $@ $< \
+		$$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
+
 grader/grade: $(wildcard grader/*.c grader/*.h) mk/flags.mk | deps-grade
 	$(MAKE) -C grader TOP=$(ROOT)
 
-# Our own code is built with -Werror; a student's labs/ without it.
+# -Werror for our code, not for a student's labs/: mk/flags.mk decides.
 solutions-build: | deps-grade
 	@for lab in $(SOLUTION_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) || exit 1; done
 
 labs-build: | deps-grade
 	@for lab in $(STUDENT_LABS); do \
-		$(MAKE) -C $$lab TOP=$(ROOT) WERROR= || exit 1; done
+		$(MAKE) -C $$lab TOP=$(ROOT) || exit 1; done
 
 experiments-build: | deps-grade
 	@for mk in $(EXPERIMENTS); do \
@@ -158,4 +164,4 @@ clean:
 	$(MAKE) -C grader clean
 	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
-	rm -rf $(BOOK_OUT) build tools/skelgen
+	rm -rf $(BOOK_OUT) build tools/skelgen tools/score

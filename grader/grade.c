@@ -225,18 +225,19 @@ static int list_files(const char *root, char **labs, size_t n)
 	return 0;
 }
 
-/* The scratch folder, for on_signal() to remove. */
+/* The scratch folder and the sandbox, for clean_up_on_stop(). */
 static char scratch_path[PATH_CAP];
+static struct sandbox *open_box;
 
 /*
- * On SIGINT, SIGTERM or SIGHUP: kills the running check, removes the
- * scratch folder (with rm, in a child: fork, exec and waitpid are safe in a
- * signal handler, the grader's own functions are not) and dies of the
- * signal, so that the caller sees how it ended.
+ * After SIGINT, SIGTERM or SIGHUP (see proc_stop_on_signals): removes the
+ * sandbox's cgroups and the scratch folder (with rm, in a child of its own:
+ * remove_tree's proc_run is what noticed the signal).
  */
-static void on_signal(int sig)
+static void clean_up_on_stop(void)
 {
-	proc_kill_running();
+	sandbox_stop(open_box);
+	open_box = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
 		execl("/bin/rm", "rm", "-rf", "--", scratch_path, (char *)NULL);
@@ -244,8 +245,6 @@ static void on_signal(int sig)
 	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 /* Removes the scratch folder and everything in it. */
@@ -274,9 +273,7 @@ static int make_scratch(char *scratch, size_t cap)
 	if (realpath(made, scratch_path) == NULL)
 		snprintf(scratch_path, sizeof scratch_path, "%s", made);
 	snprintf(scratch, cap, "%s", scratch_path);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	proc_stop_on_signals(clean_up_on_stop);
 	return 0;
 }
 
@@ -380,6 +377,7 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		remove_tree(scratch);
 		return rc;
 	}
+	open_box = sb;
 	printf("Grading %s%s\n", a->submission,
 	       a->stage ? " (up to the stage asked for)" : "");
 	printf("Sandbox: %s\n", sb != NULL
@@ -400,6 +398,7 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 	printf("\nScore: %d/%d\n", score, max);
 	for (size_t i = 0; i < n; i++)
 		lab_result_free(&results[i]);
+	open_box = NULL;
 	sandbox_stop(sb);
 	remove_tree(scratch);
 	return rc;

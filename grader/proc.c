@@ -40,6 +40,8 @@ enum {
 };
 static volatile pid_t running; /* the child proc_run waits for, or 0 */
 static double deadline;        /* see proc_set_deadline(); 0 for none */
+static volatile sig_atomic_t stop_signal; /* see proc_stop_on_signals() */
+static void (*stop_cleanup)(void);
 
 /*
  * Kills every remaining child of the grader: the grader is a subreaper
@@ -100,14 +102,43 @@ static void kill_orphans(void)
 	}
 }
 
-void proc_kill_running(void)
+/*
+ * The handler of SIGINT, SIGTERM and SIGHUP. It only notes the signal and
+ * kills the running command's group: kill() is async-signal-safe, while
+ * fork(), which the clean-up needs, is not in glibc (it takes locks that
+ * the interrupted code may hold, and then waits forever). proc_run sees
+ * the note as soon as its wait returns and calls stop_if_signalled().
+ */
+static void on_stop_signal(int sig)
 {
+	stop_signal = sig;
 	pid_t pid = running;
 	if (pid > 0 && kill(-pid, SIGKILL) != 0)
 		kill(pid, SIGKILL);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+}
+
+/* If a stop signal came: kills what is left, cleans up and dies of it. */
+static void stop_if_signalled(void)
+{
+	int sig = stop_signal;
+	if (sig == 0)
+		return;
+	stop_signal = 0; /* the clean-up may run commands of its own */
 	kill_orphans();
+	if (stop_cleanup != NULL)
+		stop_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void proc_stop_on_signals(void (*cleanup)(void))
+{
+	stop_cleanup = cleanup;
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 void proc_start(void)
@@ -261,7 +292,7 @@ static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
 	if (deadline != 0 && deadline < until)
 		until = deadline; /* the whole lab's budget ends first */
 	bool open_pipe = true;
-	while (open_pipe) {
+	while (open_pipe && stop_signal == 0) {
 		double left = until - now_seconds();
 		if (left <= 0) {
 			res->timed_out = true;
@@ -320,6 +351,7 @@ int proc_run(const char *command, const struct proc_limits *lim,
 int proc_run_argv(char *const argv[], const struct proc_limits *lim,
 		  struct proc_result *res)
 {
+	stop_if_signalled(); /* a stop signal came between commands */
 	*res = (struct proc_result){.output = calloc(1, PROC_OUTPUT_KEEP + 1)};
 	bool ok = res->output != NULL;
 	for (int i = 0; i < PROC_CHANNELS; i++)
@@ -352,6 +384,7 @@ int proc_run_argv(char *const argv[], const struct proc_limits *lim,
 	running = 0;
 	close(fds[0]);
 	res->output[res->output_len] = '\0';
+	stop_if_signalled();
 	return 0;
 }
 

@@ -87,10 +87,12 @@ int proc_seconds_left(void);
 void proc_start(void);
 
 /*
- * Kills the process group of the command proc_run is running, if any, and
- * every orphan of it. Safe to call from a signal handler.
+ * From now on SIGINT, SIGTERM and SIGHUP kill the running command and its
+ * orphans, then call cleanup (in normal context, not in the handler: it may
+ * fork, allocate, print) and make the grader die of the signal, so that its
+ * caller sees how it ended.
  */
-void proc_kill_running(void);
+void proc_stop_on_signals(void (*cleanup)(void));
 
 /* Returns true if the command ran, exited and exited with status 0. */
 bool proc_succeeded(const struct proc_result *res);

@@ -20,6 +20,5 @@ endif
 SANITIZE ?=
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 
-CC ?= cc
 CFLAGS = $(WORKBOOK_CFLAGS) $(WERROR) $(SANITIZE)
 LDFLAGS = $(SANITIZE)

@@ -33,14 +33,14 @@ fail() {
   failed=1
 }
 
-score_of() {  # prints "X Y" from the last "Score: X/Y" line of a table
-  sed -n 's|^Score: \([0-9]*\)/\([0-9]*\)$|\1 \2|p' "$1" | tail -n 1
+score_of() {  # prints "SCORE MAX" from a grader's JSON report
+  tools/score "$1" || true
 }
 
 if [ -d solutions ]; then
   echo "== 1. grading solutions/ (full marks required)"
   grader/grade $sandbox --json "$out/solutions.json" solutions | tee "$out/solutions.txt"
-  set -- $(score_of "$out/solutions.txt")
+  set -- $(score_of "$out/solutions.json")
   if [ "$#" -ne 2 ] || [ "$2" -eq 0 ] || [ "$1" -ne "$2" ]; then
     fail "solutions/ did not get full marks"
   fi
@@ -54,7 +54,7 @@ if [ -d solutions ]; then
   grader/grade $sandbox --json "$out/skeleton.json" "$out/skeleton" > "$out/skeleton.txt" \
     || fail "the grader failed on the skeletons (see $out/skeleton.txt)"
   tail -n 1 "$out/skeleton.txt"
-  set -- $(score_of "$out/skeleton.txt")
+  set -- $(score_of "$out/skeleton.json")
   if [ "$#" -ne 2 ] || [ "$1" -ge "$2" ]; then
     fail "the skeletons do not score less than full marks"
   elif [ "$1" -ne 0 ]; then
@@ -72,10 +72,10 @@ if [ -d solutions ]; then
   grader/grade $sandbox --list-files | grep '\.c$' | while read -r file; do
     sed -i -e '1i #include <unistd.h>' -e 's/^{$/{ _exit(0);/' "$out/exits/$file"
   done
-  grader/grade $sandbox "$out/exits" > "$out/exits.txt" \
+  grader/grade $sandbox --json "$out/exits.json" "$out/exits" > "$out/exits.txt" \
     || fail "the grader failed on the exit-0 submission (see $out/exits.txt)"
   tail -n 1 "$out/exits.txt"
-  set -- $(score_of "$out/exits.txt")
+  set -- $(score_of "$out/exits.json")
   if [ "$#" -ne 2 ] || [ "$1" -ne 0 ]; then
     grep '^  PASS' "$out/exits.txt" >&2
     fail "code that exits with status 0 at once earns points"

@@ -924,9 +924,18 @@ Test(grader, cleans_up_when_interrupted)
 	/* Stop the grader with SIGTERM while the test program hangs: it must
 	 * die of the signal and leave no scratch folder and no process
 	 * behind. Without the sandbox, which would take its processes down
-	 * with it anyway. */
-	submit_with_payload("#include <unistd.h>\n"
-			    "static void payload(void) { sleep(30); }\n");
+	 * with it anyway. The test program says it started by making a file:
+	 * looking for it among /proc's processes from the shell took minutes
+	 * on a busy machine, and the grader had finished before the signal
+	 * came (3 time-outs in 7 runs). */
+	char payload[1024];
+	snprintf(payload, sizeof payload,
+		 "#include <fcntl.h>\n"
+		 "#include <unistd.h>\n"
+		 "static void payload(void)\n"
+		 "{ close(creat(\"%s/started\", 0600)); sleep(30); }\n",
+		 work);
+	submit_with_payload(payload);
 	char path[512];
 	snprintf(path, sizeof path, "%s/interrupt.sh", work);
 	FILE *f = fopen(path, "w");
@@ -944,23 +953,30 @@ Test(grader, cleans_up_when_interrupted)
 		"    esac\n"
 		"  done\n"
 		"}\n"
-		"# wait for the test program to start (it sleeps 30 s)\n"
-		"for i in $(seq 200); do\n"
-		"  for p in $(inside); do\n"
-		"    grep -q run-tests /proc/$p/cmdline 2>/dev/null && break "
-		"2\n"
-		"  done\n"
+		"# wait for the test program to start (it sleeps 30 s); on a\n"
+		"# busy machine the build may take a while\n"
+		"started=no\n"
+		"for i in $(seq 900); do\n"
+		"  [ -e started ] && { started=yes; break; }\n"
 		"  sleep 0.1\n"
 		"done\n"
 		"kill -TERM $grader\n"
+		"# it must die of the signal within 10 s\n"
+		"for i in $(seq 100); do\n"
+		"  kill -0 $grader 2>/dev/null || break\n"
+		"  sleep 0.1\n"
+		"done\n"
+		"kill -0 $grader 2>/dev/null && { echo 'still alive 10 s after"
+		" SIGTERM'; kill -KILL $grader; }\n"
 		"wait $grader\n"
 		"status=$?\n"
+		"[ $started = yes ] || echo 'the test program never started'\n"
 		"sleep 0.5\n"
 		"left=$(inside)\n"
 		"[ -n \"$left\" ] && kill -KILL $left\n"
 		"echo \"status $status, left: $left, tmp: $(ls tmp)\"\n"
-		"[ $status -eq 143 ] && [ -z \"$left\" ] && [ -z \"$(ls tmp)\" "
-		"]\n",
+		"[ $started = yes ] && [ $status -eq 143 ] &&\n"
+		"  [ -z \"$left\" ] && [ -z \"$(ls tmp)\" ]\n",
 		work, WORKBOOK_ROOT);
 	fclose(f);
 	char cmd[CMD_CAP];
