@@ -20,10 +20,10 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
 .PHONY: all help grade grade-class test skeletons official book student-book bench asan \
-	handout clean format format-check deps-grade deps-book deps-bench deps-test solutions-build labs-build \
+	handout clean practice-build format format-check deps-grade deps-book deps-bench deps-test solutions-build labs-build \
 	experiments-build
 
-all: solutions-build labs-build experiments-build grader/grade tools/skelgen tools/score official
+all: solutions-build labs-build experiments-build practice-build grader/grade tools/skelgen tools/score official
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
@@ -67,6 +67,11 @@ labs-build: | deps-grade
 	@for lab in $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) || exit 1; done
 
+# The practice generators (practice/) answer with the page-table lab's
+# reference code, so they exist only where solutions/ does.
+practice-build: | deps-grade
+	$(if $(wildcard solutions),$(MAKE) -C practice)
+
 experiments-build: | deps-grade
 	@for mk in $(EXPERIMENTS); do \
 		$(MAKE) -C $$(dirname $$mk) TOP=$(ROOT) || exit 1; done
@@ -84,6 +89,7 @@ grade-class: grader/grade official
 # run, so make test there stops after the grader's own tests.
 test: all format-check | deps-test
 	tests/run.sh
+	$(if $(wildcard solutions),$(MAKE) -C practice check)
 	$(if $(wildcard solutions),$(MAKE) book student-book)
 
 # Every C file of ours follows .clang-format (Debian's clang-format); the
@@ -164,4 +170,5 @@ clean:
 	$(MAKE) -C grader clean
 	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
+	$(if $(wildcard practice),$(MAKE) -C practice clean)
 	rm -rf $(BOOK_OUT) build tools/skelgen tools/score

@@ -1,5 +1,7 @@
 #!/bin/sh
-# handout.sh DIR: writes the student handout: the workbook without solutions/.
+# handout.sh DIR: writes the student handout: the workbook without solutions/
+# (and without practice/, whose answers come from the reference code: an
+# instructor hands out its problems and answers).
 # It holds chapters/, labs/ (the skeletons), the grader with its official
 # copies (generated here from solutions/ with tools/skelgen, since the
 # handout has no solutions/ to generate them from), book/, mk/, tools/ and
@@ -13,7 +15,7 @@ if ! git rev-parse --git-dir >/dev/null 2>&1; then
 fi
 rm -rf "$dest"
 mkdir -p "$dest"
-git ls-files | grep -v '^solutions/' | tar -cf - -T - | tar -xf - -C "$dest"
+git ls-files | grep -v -e '^solutions/' -e '^practice/' | tar -cf - -T - | tar -xf - -C "$dest"
 mkdir -p "$dest/grader/official"
 for lab in solutions/*/; do
   tools/skelgen "$lab" "$dest/grader/official/$(basename "$lab")"
