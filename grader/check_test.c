@@ -394,7 +394,9 @@ static size_t count_matches(const struct check *c, const struct test_list *list)
 
 /*
  * Judges every test the row matches from the run's records and puts the
- * row's status and message into o.
+ * row's status and message into o. Its length is the list of ways a test
+ * can end (passed, failed, crashed, skipped, never ran, forged), each
+ * with the message a student reads.
  */
 static void judge_group(const struct check *c, const struct test_list *list,
 			const struct proc_result *run, int seconds,

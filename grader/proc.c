@@ -43,63 +43,68 @@ static double deadline;        /* see proc_set_deadline(); 0 for none */
 static volatile sig_atomic_t stop_signal; /* see proc_stop_on_signals() */
 static void (*stop_cleanup)(void);
 
+/* The parent of process name (a folder of /proc), or -1 if none is known. */
+static pid_t parent_of(const char *name)
+{
+	if (name[0] < '1' || name[0] > '9')
+		return -1; /* ".", "..", "self" and the like */
+	char path[64], stat[512];
+	snprintf(path, sizeof path, "/proc/%s/stat", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = read(fd, stat, sizeof stat - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	stat[len] = '\0';
+	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses */
+	const char *close_paren = strrchr(stat, ')');
+	char state;
+	int ppid;
+	if (close_paren == NULL ||
+	    sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
+		return -1;
+	return ppid;
+}
+
+/* Kills and reaps every child of the grader's; returns how many. */
+static int kill_children(void)
+{
+	int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return 0;
+	pid_t self = getpid();
+	int killed = 0;
+	char entries[8192];
+	ssize_t n;
+	while ((n = getdents64(dir, entries, sizeof entries)) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(entries + off);
+			off += e->d_reclen;
+			if (parent_of(e->d_name) != self)
+				continue;
+			pid_t pid = atoi(e->d_name);
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			killed++;
+		}
+	}
+	close(dir);
+	return killed;
+}
+
 /*
  * Kills every remaining child of the grader: the grader is a subreaper
  * (proc_start), so a process that left the check's process group
  * (Criterion starts each test in a session of its own) is reparented to
- * it once its parent dies. Allocates nothing and uses no stdio stream, so
- * that the signal handler can call it.
+ * it once its parent dies. Orphans may fork meanwhile: look again.
  */
 static void kill_orphans(void)
 {
-	pid_t self = getpid();
-	for (int round = 0; round < ORPHAN_ROUNDS; round++) {
-		int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dir < 0)
+	for (int round = 0; round < ORPHAN_ROUNDS; round++)
+		if (kill_children() == 0)
 			return;
-		int killed = 0;
-		char entries[8192];
-		ssize_t n;
-		while ((n = getdents64(dir, entries, sizeof entries)) > 0) {
-			for (ssize_t off = 0; off < n;) {
-				struct dirent64 *e =
-					(struct dirent64 *)(entries + off);
-				off += e->d_reclen;
-				char path[64], stat[512];
-				snprintf(path, sizeof path, "/proc/%s/stat",
-					 e->d_name);
-				int fd = e->d_name[0] >= '1' &&
-							 e->d_name[0] <= '9'
-						 ? open(path,
-							O_RDONLY | O_CLOEXEC)
-						 : -1;
-				ssize_t len = fd >= 0 ? read(fd, stat,
-							     sizeof stat - 1)
-						      : -1;
-				if (fd >= 0)
-					close(fd);
-				if (len <= 0)
-					continue;
-				stat[len] = '\0';
-				/* "PID (COMM) STATE PPID ...": COMM may hold spaces */
-				const char *close_paren = strrchr(stat, ')');
-				char state;
-				int ppid;
-				if (close_paren != NULL &&
-				    sscanf(close_paren + 1, " %c %d", &state,
-					   &ppid) == 2 &&
-				    ppid == self) {
-					pid_t pid = atoi(e->d_name);
-					kill(pid, SIGKILL);
-					waitpid(pid, NULL, 0);
-					killed++;
-				}
-			}
-		}
-		close(dir);
-		if (killed == 0)
-			return;
-	}
 }
 
 /*
@@ -203,7 +208,11 @@ static void pass_descriptors(const struct proc_limits *lim)
 	close_range((unsigned)highest + 1, ~0U, 0);
 }
 
-/* In the child: environment, directory, output, limits; then exec. */
+/*
+ * In the child: environment, directory, output, limits; then exec. One
+ * straight sequence, kept whole because its order is the point (the
+ * cgroup before anything runs, the limits last).
+ */
 static void child_exec(char *const argv[], const struct proc_limits *lim,
 		       int out_fd)
 {
@@ -283,7 +292,8 @@ static void drain_channel(int fd, int i, struct proc_result *res)
 /*
  * In the parent: collects output until the pipe closes or a limit hits,
  * and whatever comes on the channels meanwhile (a channel never ends the
- * wait: the command's output closing does).
+ * wait: the command's output closing does). Kept as one loop over poll()
+ * so that every way the wait ends is in one place.
  */
 static void watch_child(pid_t pid, int fd, const struct proc_limits *lim,
 			struct proc_result *res)

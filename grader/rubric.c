@@ -104,7 +104,11 @@ static const char *parse_check(struct check *c, const struct check_kind *k,
 	return NULL;
 }
 
-/* Handles one non-empty, non-comment line. Returns NULL or an error. */
+/*
+ * Handles one non-empty, non-comment line. Returns NULL or an error.
+ * Longer than our 40 lines: one branch per keyword of the rubric's
+ * format, read top to bottom like the format's description.
+ */
 static const char *parse_line(struct rubric *r, char *line)
 {
 	char *rest = line + strcspn(line, " \t");

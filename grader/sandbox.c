@@ -238,6 +238,8 @@ static void first_line(const char *text, const char *what, char *why,
 		snprintf(why, cap, "%.*s", (int)len, text);
 }
 
+/* (See sandbox.h.) Longer than 40 lines: the setting up and its trial run,
+ * with a reason for every way either can fail. */
 struct sandbox *sandbox_start(const char *root, const char *scratch, char *why,
 			      size_t cap)
 {
