@@ -32,7 +32,8 @@ static char *read_all(const char *path)
 	size_t cap = 1 << 16, len = 0;
 	char *text = malloc(cap);
 	size_t got;
-	while (text != NULL && (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
+	while (text != NULL &&
+	       (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
 		len += got;
 		if (len + 1 == cap) {
 			char *bigger = realloc(text, cap * 2);
@@ -62,7 +63,8 @@ static double number(const cJSON *object, const char *key)
 static const cJSON *find_lab(const cJSON *report, const char *name)
 {
 	const cJSON *lab;
-	cJSON_ArrayForEach(lab, cJSON_GetObjectItemCaseSensitive(report, "labs"))
+	cJSON_ArrayForEach(lab,
+			   cJSON_GetObjectItemCaseSensitive(report, "labs"))
 	{
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(lab, "name");
 		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
