@@ -5,10 +5,12 @@
  *   2. Copy that official copy to a scratch folder, then the editable files
  *      from the submission over it: nothing else of the submission is read.
  *   3. Build it with make, without -Werror (warnings are shown, not marked).
- *   4. Run each check of stages 1..N, each by its kind (check.h). The
+ *   4. Run each check of stages A..B (1..N), each by its kind (check.h). The
  *      lab's folder is read-only to them, so that no check can change the
  *      programs the next one runs; a check that needs a folder of its own
- *      gets one, next to the lab's.
+ *      gets one, next to the lab's. A check that saw the lab's code hang
+ *      before any test began (outcome.stalled) stops the rest: they fail at
+ *      once with that reason, since each would hang too.
  */
 #include "lab.h"
 #include "proc.h"
@@ -248,6 +250,20 @@ static void grade_check(const struct check *c, size_t i, struct check_env *env,
 	env->own = NULL;
 }
 
+/*
+ * The early stop: check c saw the lab's code hang before any test began
+ * (in mm_init, say). Every check of the lab runs that code, so each would
+ * wait out its own limit; writes into stop why they are not run instead.
+ */
+static void note_stall(const struct check *c, char *stop, size_t cap)
+{
+	snprintf(stop, cap,
+		 "not run: the lab's code hung before its first test began "
+		 "(stage %d, %s); every check of this lab runs that code, so "
+		 "each would wait out its time limit: fix that first",
+		 c->stage, c->name);
+}
+
 /* Step 4: every check of the graded stages. */
 static void run_checks(const char *lab, const struct grade_options *opt,
 		       const char *dir, bool built, struct lab_result *res)
@@ -262,9 +278,10 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 						   ? opt->timeout
 						   : res->rubric.timeout};
 	struct kind_states ks = {0};
+	char stop[OUTCOME_MESSAGE_CAP] = ""; /* why the rest are not run */
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
-		if (c->stage > res->max_stage)
+		if (c->stage < res->min_stage || c->stage > res->max_stage)
 			continue;
 		struct outcome *o = &res->outcomes[res->noutcomes++];
 		*o = (struct outcome){.check = c, .status = STATUS_FAILED};
@@ -272,11 +289,15 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		c->kind->rerun(c, how, sizeof how);
 		snprintf(o->rerun, sizeof o->rerun, "cd %s/%s && make && %s",
 			 opt->submission, lab, how);
-		if (built)
-			grade_check(c, i, &env, &ks, o);
-		else
+		if (!built)
 			snprintf(o->message, sizeof o->message, "%s",
 				 res->problem);
+		else if (stop[0] != '\0')
+			snprintf(o->message, sizeof o->message, "%s", stop);
+		else
+			grade_check(c, i, &env, &ks, o);
+		if (o->stalled && stop[0] == '\0')
+			note_stall(c, stop, sizeof stop);
 		finish_outcome(o);
 		res->score += o->score;
 		res->max_score += o->max_score;
@@ -299,6 +320,7 @@ void lab_grade(const char *lab, const struct grade_options *opt,
 	res->max_stage = opt->stage > 0 && opt->stage < res->rubric.nstages
 				 ? opt->stage
 				 : res->rubric.nstages;
+	res->min_stage = opt->first_stage > 0 ? opt->first_stage : 1;
 	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, lab);
 	/* the build and the checks share one budget: code that hangs
 	 * everywhere costs one budget, not one time limit per check */
