@@ -16,7 +16,9 @@ BOOK_OUT := book/out
 
 SUBMISSION ?= labs
 GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
+	$(if $(STAGES),--stages $(STAGES)) \
 	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE)) \
+	$(if $(PRAIRIELEARN),--prairielearn $(PRAIRIELEARN)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
 .PHONY: all help grade grade-class test skeletons official book student-book bench asan \
@@ -29,6 +31,8 @@ help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
 	@echo "           [SANDBOX=auto|on|off]"
 	@echo "make grade-class CLASS=dir [OUT=dir] [JOBS=n]   every student's folder in CLASS"
+	@echo "make gradescope|prairielearn|autolab [LAB=l] [STAGES=a-b] [SANDBOX=on|off]"
+	@echo "                 the grader's package for that platform, in build/"
 	@echo "make test        the workbook's own tests (what CI runs)"
 	@echo "make book        book/out/workbook.{html,pdf,epub}"
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
@@ -89,13 +93,14 @@ grade-class: grader/grade official
 # run, so make test there stops after the grader's own tests.
 test: all format-check | deps-test
 	tests/run.sh
+	$(MAKE) platforms-check
 	$(if $(wildcard solutions),$(MAKE) -C practice check)
 	$(if $(wildcard solutions),$(MAKE) book student-book)
 
 # Every C file of ours follows .clang-format (Debian's clang-format); the
 # skeletons in labs/ too, when they are ours (a handout's labs/ are the
 # student's). `make format` fixes what format-check finds.
-FORMAT_DIRS := solutions grader tools experiments practice bench $(if $(wildcard solutions),labs)
+FORMAT_DIRS := solutions grader tools platforms experiments practice bench $(if $(wildcard solutions),labs)
 FORMAT_FILES = $(shell find $(wildcard $(FORMAT_DIRS)) -path grader/official -prune \
 	-o -name '*.[ch]' -print)
 format-check: | deps-test
@@ -171,4 +176,6 @@ clean:
 	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
 	$(if $(wildcard practice),$(MAKE) -C practice clean)
-	rm -rf $(BOOK_OUT) build tools/skelgen tools/score
+	rm -rf $(BOOK_OUT) build tools/skelgen tools/score platforms/check-result
+
+include mk/platforms.mk
