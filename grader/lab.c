@@ -31,6 +31,7 @@
 
 enum {
 	BUILD_SECONDS = 300,
+	BUILD_JOBS_MAX = 4,
 	EDITABLE_FILE_CAP = 4 * 1024 * 1024,
 	PATH_CAP = 4096,
 	COMMAND_CAP = 8192,
@@ -138,6 +139,16 @@ static int take_editable(int dirfd, const char *from, const char *path,
 	return 0;
 }
 
+/* Jobs for make: the machine's cores, at most BUILD_JOBS_MAX (a lab has a
+ * few dozen files; more jobs only crowd a class graded JOBS at a time). */
+static int build_jobs(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores < 1                ? 1
+	       : cores > BUILD_JOBS_MAX ? BUILD_JOBS_MAX
+					: (int)cores;
+}
+
 /* Steps 2 and 3: the scratch copy and its build. Returns 0 if it built. */
 static int prepare_lab(const char *lab, const struct grade_options *opt,
 		       const char *dir, struct lab_result *res)
@@ -162,8 +173,8 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 		close(dirfd);
 	if (rc != 0)
 		return -1;
-	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
-		 proc_quote(opt->root, q1, sizeof q1));
+	snprintf(cmd, sizeof cmd, "make -j%d TOP=%s WERROR= SANITIZE= 2>&1",
+		 build_jobs(), proc_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {
 		.seconds = BUILD_SECONDS, .dir = dir, .limit_memory = true};
 	struct sandbox_binds binds = {.dir_writable = true};

@@ -25,4 +25,5 @@ platforms-check: grader/grade official platforms/check-result | deps-platform
 	sh platforms/selftest.sh
 
 test-platforms: grader/grade official platforms/check-result | deps-platform
+	@$(BOOTSTRAP) chroot
 	sh platforms/selftest.sh --chroot

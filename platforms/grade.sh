@@ -17,6 +17,7 @@ set -u
 platform=${1:?usage: grade.sh gradescope|prairielearn|autolab UPLOAD [RESULT]}
 upload=${2:?usage: grade.sh PLATFORM UPLOAD [RESULT]}
 result=${3:-}
+case $result in "" | /*) ;; *) result=$PWD/$result ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB= STAGES= SANDBOX=on
 # shellcheck disable=SC1091
@@ -60,7 +61,8 @@ else # Autolab's handin: one file
 fi
 # stdout and stderr in one, in order: Autolab's result must be the last line
 status=0
-"$ROOT/grader/grade" --root "$ROOT" --sandbox "$SANDBOX" "$@" "$work/labs" \
+# graded as "labs", so that each rerun line reads "cd labs/LAB && ..."
+(cd "$work" && "$ROOT/grader/grade" --root "$ROOT" --sandbox "$SANDBOX" "$@" labs) \
   > "$work/out" 2>&1 || status=$?
 if [ "$status" -eq 2 ]; then
   cat "$work/out" >&2
