@@ -81,7 +81,8 @@ HOSTILE
 in_root() {
   if [ "$mode" = "--chroot" ]; then
     bwrap --bind "$CHROOT" / --bind /proc /proc --dev /dev --tmpfs /tmp \
-      --ro-bind /etc/resolv.conf /etc/resolv.conf --die-with-parent "$@"
+      --ro-bind /etc/resolv.conf /etc/resolv.conf \
+      --bind "$CACHE" /var/cache/apt/archives --die-with-parent "$@"
   else
     bwrap --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
       --symlink usr/lib64 /lib64 --symlink usr/sbin /sbin --ro-bind /etc /etc \
@@ -93,16 +94,20 @@ in_root() {
 
 if [ "$mode" = "--chroot" ]; then
   [ "$(id -u)" -eq 0 ] || skip "--chroot needs root (debootstrap)"
-  command -v debootstrap >/dev/null 2>&1 || skip "no debootstrap"
-  CHROOT=$ROOT/build/platform-root
+  command -v debootstrap >/dev/null 2>&1 || skip "no debootstrap (tools/bootstrap.sh chroot installs it)"
+  BARE=$ROOT/build/platform-root
+  CACHE=$ROOT/build/platform-apt-cache # the packages, downloaded once
+  mkdir -p "$CACHE/partial"
+  CHROOT=$BARE
   if [ ! -x "$CHROOT/usr/bin/apt-get" ]; then
-    mirror=$(grep -rhoE 'https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -n 1)
+    mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
+      grep -E '^(URIs:|deb )' | grep -oE 'https?://[^ ]+' | head -n 1)
     rm -rf "$CHROOT"
     debootstrap --variant=minbase bookworm "$CHROOT" ${mirror:+"$mirror"} > "$T/debootstrap.log" 2>&1 ||
       { tail -n 5 "$T/debootstrap.log"; skip "debootstrap failed (network?)"; }
   fi
   # each platform's root starts as a copy of the bare one
-  fresh_root() { rm -rf "$T/root"; cp -a "$CHROOT" "$T/root"; CHROOT=$T/root; }
+  fresh_root() { rm -rf "$T/root"; cp -a "$BARE" "$T/root"; CHROOT=$T/root; }
 else
   fresh_root() { :; }
 fi

@@ -213,6 +213,35 @@ Test(grader, grades_up_to_a_stage)
 	cJSON_Delete(r);
 }
 
+Test(grader, grades_a_range_of_stages)
+{
+	sh("printf 'editable unit.c\\ntimeout 5\\n"
+	   "stage 1 | A\\ntest 1 | 2 | basic/adds | 00-introduction.md\\n"
+	   "stage 2 | B\\ntest 2 | 1 | misbehave/exits_early | "
+	   "00-introduction.md\\n"
+	   "stage 3 | C\\nrun 3 | 1 | prog adds | 00-introduction.md | "
+	   "./unit-prog add\\n' > %s/root/grader/official/fixture/rubric",
+	   work);
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("--stages 2-3", &r), 0);
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "labs"), 0);
+	cJSON *tests = cJSON_GetObjectItem(lab, "tests");
+	cr_assert_eq(cJSON_GetArraySize(tests), 2);
+	cr_expect(strstr(field(cJSON_GetArrayItem(tests, 0), "name"),
+			 "exits_early") != NULL);
+	cr_expect_eq(number(r, "max_score"), 2);
+	cr_expect_eq(number(r, "score"), 1);
+	cJSON_Delete(r);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root --stages 3-1 sub "
+		 ">/dev/null 2>&1",
+		 work, WORKBOOK_ROOT);
+	int status = system(cmd);
+	cr_expect_eq(WEXITSTATUS(status), 2, "--stages 3-1 is refused");
+}
+
 Test(grader, scores_zero_when_it_does_not_compile)
 {
 	submit("this is not C;\n");
