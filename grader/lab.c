@@ -27,6 +27,7 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -261,6 +262,18 @@ static void grade_check(const struct check *c, size_t i, struct check_env *env,
 	env->own = NULL;
 }
 
+/* grade_check, timed into o->seconds. */
+static void timed_check(const struct check *c, size_t i, struct check_env *env,
+			struct kind_states *ks, struct outcome *o)
+{
+	struct timespec start, end;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	grade_check(c, i, env, ks, o);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	o->seconds = (double)(end.tv_sec - start.tv_sec) +
+		     (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+}
+
 /*
  * The early stop: check c saw the lab's code hang before any test began
  * (in mm_init, say). Every check of the lab runs that code, so each would
@@ -306,7 +319,7 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		else if (stop[0] != '\0')
 			snprintf(o->message, sizeof o->message, "%s", stop);
 		else
-			grade_check(c, i, &env, &ks, o);
+			timed_check(c, i, &env, &ks, o);
 		if (o->stalled && stop[0] == '\0')
 			note_stall(c, stop, sizeof stop);
 		finish_outcome(o);

@@ -89,6 +89,7 @@ static cJSON *outcome_json(const struct outcome *o)
 	cJSON_AddNumberToObject(t, "stage", o->check->stage);
 	cJSON_AddStringToObject(t, "section", o->check->section);
 	cJSON_AddStringToObject(t, "rerun", o->rerun);
+	cJSON_AddNumberToObject(t, "seconds", (int)(o->seconds * 100) / 100.0);
 	return t;
 }
 

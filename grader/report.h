@@ -16,7 +16,7 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose);
 /*
  * Writes {"score", "max_score", "sandbox", "labs": [{"name", "score",
  * "max_score", "tests": [{"name", "score", "max_score", "status", "message",
- * ...}]}]}; sandbox says how the code ran ("bubblewrap", or "off (why)").
+ * "stage", "section", "rerun", "seconds"}]}]}; sandbox says how the code ran ("bubblewrap", or "off (why)").
  * Returns 0, or -1 if the file cannot be written.
  */
 int report_json(const char *path, const struct lab_result *labs, size_t n,
