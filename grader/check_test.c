@@ -401,6 +401,18 @@ static size_t count_matches(const struct check *c, const struct test_list *list)
 	return matched;
 }
 
+/* Says in msg (which may hold the run's output) how a test timed out:
+ * in its body, or before it, in its suite's set-up. */
+static void explain_timeout(const struct test_report *tr, char *msg, size_t cap)
+{
+	if (msg[0] == '\0')
+		snprintf(msg, cap, "the test did not finish in its time limit");
+	if (!tr->begun)
+		snprintf(msg + strlen(msg), cap - strlen(msg),
+			 "\nits body never began: it hung in its suite's "
+			 "set-up (.init)");
+}
+
 /*
  * Judges every test the row matches from the run's records and puts the
  * row's status and message into o. Its length is the list of ways a test
@@ -426,14 +438,8 @@ static void judge_group(const struct check *c, const struct test_list *list,
 			    &tr);
 		char msg[OUTCOME_MESSAGE_CAP / 2];
 		enum status s = judge_test(&tr, run, seconds, msg, sizeof msg);
-		if (s == STATUS_TIMEOUT && msg[0] == '\0')
-			snprintf(msg, sizeof msg,
-				 "the test did not finish in its time limit");
-		if (s == STATUS_TIMEOUT && !tr.begun)
-			snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
-				 "%sits body never began: it hung in its "
-				 "suite's set-up (.init)",
-				 msg[0] != '\0' ? "\n" : "");
+		if (s == STATUS_TIMEOUT)
+			explain_timeout(&tr, msg, sizeof msg);
 		begun += tr.begun;
 		timed_out += s == STATUS_TIMEOUT;
 		passed += s == STATUS_PASSED;
