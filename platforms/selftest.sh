@@ -116,6 +116,14 @@ expect_for() {
   case $1 in full) echo full ;; *) echo zero ;; esac
 }
 
+# image DOCKERFILE WORKBOOK: makes the root what the Dockerfile's image
+# would be: its RUN line, with the package's workbook at /workbook
+image() {
+  run=$(sed -n 's/^RUN //p; s/^ && / \&\& /p' "$1" | tr -d '\\\n')
+  in_root --bind "$2" /workbook sh -c "$run" > "$T/image.out" 2>&1 ||
+    { cat "$T/image.out"; return 1; }
+}
+
 # --- Gradescope: /autograder/source (the zip), setup.sh, run_autograder ----
 gradescope() {
   OFFICIAL=$T/official LAB=fixture sh "$ROOT/platforms/package.sh" gradescope "$T/gs" > /dev/null
@@ -142,10 +150,7 @@ prairielearn() {
   OFFICIAL=$T/official LAB=fixture sh "$ROOT/platforms/package.sh" prairielearn "$T/pl" > /dev/null
   fresh_root
   W=$T/pl/workbook G=$T/grade
-  # the Dockerfile's RUN line, in the root the image starts from
-  run=$(sed -n 's/^RUN //p; s/^ && / \&\& /p' "$T/pl/Dockerfile" | tr -d '\\\n')
-  in_root --bind "$W" /workbook sh -c "$run" > "$T/pl-setup.out" 2>&1 ||
-    { cat "$T/pl-setup.out"; fail "prairielearn: the Dockerfile's RUN failed"; }
+  image "$T/pl/Dockerfile" "$W" || fail "prairielearn: the Dockerfile's RUN failed"
   for sub in full skeleton broken hostile; do
     rm -rf "$G" && mkdir -p "$G/results" "$G/data"
     cp -R "$S/$sub" "$G/student"
@@ -163,6 +168,10 @@ prairielearn() {
 autolab() {
   OFFICIAL=$T/official LAB=fixture sh "$ROOT/platforms/package.sh" autolab "$T/al" > /dev/null
   fresh_root
+  if [ "$mode" = "--chroot" ]; then # Tango's image, from the Dockerfile
+    mkdir -p "$T/al/image" && tar -xf "$T/al/autograde.tar" -C "$T/al/image"
+    image "$T/al/Dockerfile" "$T/al/image/workbook" || fail "autolab: the Dockerfile's RUN failed"
+  fi
   for sub in full skeleton broken hostile; do
     H=$T/autolab-home
     rm -rf "$H" && mkdir -p "$H"

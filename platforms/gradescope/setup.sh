@@ -6,4 +6,4 @@
 set -eu
 cd /autograder/source
 sh workbook/tools/bootstrap.sh grade platform
-make -C workbook/grader TOP=.. grade
+make -j"$(nproc)" -C workbook/grader TOP=.. grade
