@@ -120,16 +120,10 @@ skeletons: tools/skelgen official
 
 # The grader's own copy of each lab (the skeleton, with the official tests,
 # rubric and Makefile) is generated from solutions/ at every build, never
-# committed; the handout, which has no solutions/, ships it ready-made.
-official: tools/skelgen
-	@if [ -d solutions ]; then \
-		rm -rf grader/official.new && mkdir -p grader/official.new && \
-		for lab in $(SOLUTION_LABS); do \
-			tools/skelgen $$lab grader/official.new/$$(basename $$lab) || exit 1; \
-		done && rm -rf grader/official && mv grader/official.new grader/official; \
-	elif [ ! -d grader/official ]; then \
-		echo "no solutions/ and no grader/official/: the grader has no labs" >&2; \
-		exit 1; fi
+# committed, and built, so that the grader compiles only a student's own
+# files; the handout, which has no solutions/, ships it ready-made.
+official: tools/skelgen | deps-grade
+	@sh tools/official.sh $(SOLUTION_LABS)
 
 book: all | deps-book
 	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
@@ -177,5 +171,6 @@ clean:
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
 	$(if $(wildcard practice),$(MAKE) -C practice clean)
 	rm -rf $(BOOK_OUT) build tools/skelgen tools/score platforms/check-result
+	$(if $(wildcard solutions),rm -rf grader/official)
 
 include mk/platforms.mk

@@ -156,7 +156,9 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 {
 	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP], path[PATH_CAP];
 	snprintf(path, sizeof path, "%s/grader/official/%s", opt->root, lab);
-	snprintf(cmd, sizeof cmd, "cp -R %s %s",
+	/* -p: the official build keeps its times, older than the student's
+	 * files, so make compiles only those again */
+	snprintf(cmd, sizeof cmd, "cp -Rp %s %s",
 		 proc_quote(path, q1, sizeof q1),
 		 proc_quote(dir, q2, sizeof q2));
 	if (!run_quiet(cmd, 60)) {

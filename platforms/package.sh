@@ -52,8 +52,13 @@ else # a handout without git: the same folders, without build products
     --exclude=grader/tests --exclude=grader/official grader mk tools/bootstrap.sh platforms |
     tar -xf - -C "$out/workbook"
 fi
-cp -R "$OFFICIAL" "$out/workbook/grader/official"
-find "$out/workbook/grader/official" \( -name '*.o' -o -name '*.d' -o -name run-tests \) -delete
+# the labs' sources only: the package's build.sh builds them where it runs
+mkdir -p "$out/workbook/grader/official"
+for lab in "$OFFICIAL"/*/; do
+  name=$(basename "$lab")
+  cp -R "$lab" "$out/workbook/grader/official/$name"
+  make -s -C "$out/workbook/grader/official/$name" TOP="$out/workbook" clean > /dev/null
+done
 printf 'LAB=%s\nSTAGES=%s\nSANDBOX=%s\n' "$LAB" "$STAGES" "$SANDBOX" > "$out/workbook/platforms/config"
 
 case $platform in

@@ -6,4 +6,4 @@
 set -eu
 cd /autograder/source
 sh workbook/tools/bootstrap.sh grade platform
-make -j"$(nproc)" -C workbook/grader TOP=.. grade
+sh workbook/platforms/build.sh
