@@ -123,7 +123,7 @@ skeletons: tools/skelgen official
 # committed, and built, so that the grader compiles only a student's own
 # files; the handout, which has no solutions/, ships it ready-made.
 official: tools/skelgen | deps-grade
-	@sh tools/official.sh $(SOLUTION_LABS)
+	+@sh tools/official.sh $(SOLUTION_LABS)
 
 book: all | deps-book
 	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
