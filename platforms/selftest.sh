@@ -178,8 +178,10 @@ autolab() {
     cp "$T/al/autograde.tar" "$H/"
     cp "$T/al/autograde-Makefile" "$H/Makefile"
     (cd "$S/$sub" && tar -cf "$H/handin.tar" .)   # Autolab's handin: one file
+    # Tango starts make afresh: not as a sub-make of make test, which
+    # would print "Leaving directory" after the autoresult line.
     in_root --bind "$H" /home/autograde --chdir /home/autograde \
-      make > "$T/autolab-$sub.out" 2>&1 || true
+      env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make > "$T/autolab-$sub.out" 2>&1 || true
     "$CHECK" autolab "$T/autolab-$sub.out" "$(expect_for $sub)" "$FULL_TOTAL" ||
       { tail -n 20 "$T/autolab-$sub.out"; fail "autolab: $sub"; }
   done
