@@ -7,8 +7,11 @@
 #      grader error (never labs/, which holds the student's own work): a
 #      point an untouched skeleton earns is a check of given code; and the
 #      same skeleton with every function exiting 0 at once scores 0;
+#   2c. a copy done up to stage k earns exactly stages 1 to k, for every
+#      lab and k (tests/stage-audit.sh);
 #   3. the skeletons as committed (labs/) match a fresh generation;
-#   4. every rubric's SECTION names a heading that exists in chapters/.
+#   4. every rubric's SECTION names a heading that exists in chapters/, and
+#      chapter order is lab order (tests/chapter-order.sh).
 # Always (also in the student handout, without solutions/):
 #   5. no chapter pastes C code: listings come through the include filter;
 #   6. the grader's own tests (compile error, crash, hang, flood...).
@@ -81,6 +84,10 @@ if [ -d solutions ]; then
     fail "code that exits with status 0 at once earns points"
   fi
 
+  echo "== 2c. done up to stage k: exactly the points of stages 1 to k"
+  tests/stage-audit.sh --out "$out/audit" $sandbox ||
+    fail "a stage's points do not come with its own code (see above)"
+
   echo "== 3. skeletons in sync with solutions/"
   for lab in solutions/*/; do
     name=$(basename "$lab")
@@ -115,6 +122,7 @@ if [ -d solutions ]; then
     done
   done
   [ -f "$out/sections.bad" ] && fail "rubric sections without a heading"
+  tests/chapter-order.sh || fail "a lab stage needs a later chapter (see above)"
 fi
 
 echo "== 5. chapters show C only through the include filter"

@@ -1,7 +1,7 @@
 /*
  * skelgen: makes a lab's skeleton from its reference solution.
  *
- *     skelgen SOLUTION_DIR SKELETON_DIR
+ *     skelgen [--upto K] SOLUTION_DIR SKELETON_DIR
  *
  * Copies every source file of SOLUTION_DIR into SKELETON_DIR (which must not
  * exist yet), transforming each text file line by line:
@@ -14,6 +14,16 @@
  *   3. Every other line is copied as it is, except a blank line that would
  *      follow another blank line across a dropped region (so the skeleton
  *      keeps the solution's format: never two blank lines in a row).
+ *
+ * Each region belongs to a stage of the lab: the N of "BEGIN SOLUTION
+ * (stage N)" on its first line, or else of the first "TODO(stage N" in its
+ * stub (the "//~" lines right after its END line), the stage in which the
+ * student first writes it (a stub may name later stages too, for work
+ * those stages do in other functions). With --upto K, skelgen
+ * makes the copy of a student who has done stages 1 to K: a region of a
+ * stage up to K keeps its code (without the marker lines) and loses its
+ * stub; the others become stubs as above. There every region must have a
+ * stage; always, a region's tag and its stub's first TODO must agree.
  *
  * Build products are not copied: ELF files, *.o, *.d, *.a, *.so, and the
  * folders build/ and out/. A BEGIN without its END, or an END without its
@@ -28,7 +38,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { PATH_CAP = 4096, LINE_CAP = 8192 };
+enum { PATH_CAP = 4096 };
 
 static const char BEGIN_MARK[] = "BEGIN SOLUTION";
 static const char END_MARK[] = "END SOLUTION";
@@ -62,11 +72,199 @@ static bool is_build_product(const char *path, const char *name, bool is_dir)
 	       is_elf(path);
 }
 
+/* One file being transformed: its lines, and where the output stands. */
+struct file_gen {
+	const char *src; /* the solution's file, for messages */
+	char **lines;    /* every line, with its newline */
+	size_t count;
+	FILE *out;
+	int upto;        /* --upto K, or 0 for the plain skeleton */
+	bool last_blank; /* the last line written was blank */
+	bool dropped;    /* a region was dropped since then */
+};
+
+/* Reads every line of in. Returns 0, or -1 after printing what went wrong. */
+static int read_lines(FILE *in, struct file_gen *g)
+{
+	size_t cap = 0;
+	char *line = NULL;
+	size_t line_cap = 0;
+	while (getline(&line, &line_cap, in) != -1) {
+		if (g->count == cap) {
+			cap = cap ? 2 * cap : 256;
+			char **grown = realloc(g->lines, cap * sizeof *grown);
+			if (grown == NULL)
+				break;
+			g->lines = grown;
+		}
+		g->lines[g->count] = strdup(line);
+		if (g->lines[g->count] == NULL)
+			break;
+		g->count++;
+	}
+	bool ok = !ferror(in) && feof(in);
+	free(line);
+	if (!ok)
+		fprintf(stderr, "skelgen: cannot read %s: %s\n", g->src,
+			strerror(errno));
+	return ok ? 0 : -1;
+}
+
+static bool is_stub(const char *line)
+{
+	size_t indent = strspn(line, " \t");
+	return strncmp(line + indent, STUB_MARK, strlen(STUB_MARK)) == 0;
+}
+
 /*
- * Copies one file, applying the three rules above.
+ * Returns the N of the first "key N" in line (key is "(stage " or
+ * "TODO(stage "), 0 if line has no key, or -1 if N is not a number >= 1.
+ */
+static int stage_after(const char *line, const char *key)
+{
+	const char *at = strstr(line, key);
+	if (at == NULL)
+		return 0;
+	char *end;
+	long n = strtol(at + strlen(key), &end, 10);
+	if (end == at + strlen(key) || n < 1 || n > 99)
+		return -1;
+	return (int)n;
+}
+
+/*
+ * The stage of the region whose BEGIN is on line begin, END on line end
+ * and stub on lines end+1 to stub_end-1 (0-based): its tag, or else the
+ * first TODO(stage N) of its stub (a stub may name later stages too, for
+ * work done elsewhere). Returns it, 0 if the region names none, or -1
+ * after printing a malformed tag or one its stub contradicts.
+ */
+static int region_stage(const struct file_gen *g, size_t begin, size_t end,
+			size_t stub_end)
+{
+	int tag = stage_after(g->lines[begin], "(stage ");
+	int todo = 0;
+	size_t i = end + 1;
+	while (i < stub_end && todo == 0)
+		todo = stage_after(g->lines[i++], "TODO(stage ");
+	if (tag < 0 || todo < 0) {
+		fprintf(stderr, "%s:%zu: malformed stage number\n", g->src,
+			tag < 0 ? begin + 1 : i);
+		return -1;
+	}
+	if (tag != 0 && todo != 0 && tag != todo) {
+		fprintf(stderr,
+			"%s:%zu: the region is tagged stage %d, but its stub's "
+			"first TODO (line %zu) says stage %d\n",
+			g->src, begin + 1, tag, i, todo);
+		return -1;
+	}
+	return tag != 0 ? tag : todo;
+}
+
+/* Writes one line of the skeleton: rules 2 and 3. */
+static void emit(struct file_gen *g, const char *line)
+{
+	bool blank = line[strspn(line, " \t\n")] == '\0';
+	if (blank && g->last_blank && g->dropped)
+		return;
+	g->last_blank = blank;
+	g->dropped = false;
+	size_t indent = strspn(line, " \t");
+	if (is_stub(line)) {
+		const char *rest = line + indent + strlen(STUB_MARK);
+		if (*rest == ' ')
+			rest++;
+		fprintf(g->out, "%.*s%s", (int)indent, line, rest);
+		return;
+	}
+	fputs(line, g->out);
+}
+
+/* Returns the line of the END SOLUTION closing the region opened on line
+ * begin, or g->count after printing why there is none. */
+static size_t region_end(const struct file_gen *g, size_t begin)
+{
+	for (size_t i = begin + 1; i < g->count; i++) {
+		if (strstr(g->lines[i], END_MARK) != NULL)
+			return i;
+		if (strstr(g->lines[i], BEGIN_MARK) != NULL) {
+			fprintf(stderr,
+				"%s:%zu: BEGIN SOLUTION inside the one opened "
+				"on line %zu\n",
+				g->src, i + 1, begin + 1);
+			return g->count;
+		}
+	}
+	fprintf(stderr, "%s:%zu: BEGIN SOLUTION is never closed\n", g->src,
+		begin + 1);
+	return g->count;
+}
+
+/*
+ * Transforms the region opened on line *at: rule 1 (or, with --upto, its
+ * code when its stage is done), and its stub. Moves *at past the stub.
+ * Returns 0, or -1 after printing what went wrong.
+ */
+static int transform_region(struct file_gen *g, size_t *at)
+{
+	size_t begin = *at, end = region_end(g, begin);
+	if (end == g->count)
+		return -1;
+	size_t stub_end = end + 1;
+	while (stub_end < g->count && is_stub(g->lines[stub_end]))
+		stub_end++;
+	int stage = region_stage(g, begin, end, stub_end);
+	if (stage < 0)
+		return -1;
+	if (g->upto > 0 && stage == 0) {
+		fprintf(stderr,
+			"%s:%zu: this region has no stage: write BEGIN "
+			"SOLUTION (stage N), or TODO(stage N) in its stub\n",
+			g->src, begin + 1);
+		return -1;
+	}
+	*at = stub_end;
+	if (g->upto > 0 && stage <= g->upto) {
+		for (size_t i = begin + 1; i < end; i++)
+			fputs(g->lines[i], g->out);
+		return 0;
+	}
+	g->dropped = true;
+	for (size_t i = end + 1; i < stub_end; i++)
+		emit(g, g->lines[i]);
+	return 0;
+}
+
+/* Transforms g's lines into g->out. Returns 0, or -1 on an error. */
+static int transform_lines(struct file_gen *g)
+{
+	size_t i = 0;
+	while (i < g->count) {
+		const char *line = g->lines[i];
+		if (strstr(line, BEGIN_MARK) != NULL) {
+			if (transform_region(g, &i) != 0)
+				return -1;
+		} else if (strstr(line, END_MARK) != NULL) {
+			fprintf(stderr,
+				"%s:%zu: END SOLUTION without a BEGIN "
+				"SOLUTION\n",
+				g->src, i + 1);
+			return -1;
+		} else {
+			emit(g, line);
+			i++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copies one file, applying the rules above.
  * Returns 0 on success, -1 after printing what went wrong.
  */
-static int transform_file(const char *src, const char *dst, mode_t mode)
+static int transform_file(const char *src, const char *dst, mode_t mode,
+			  int upto)
 {
 	FILE *in = fopen(src, "r");
 	if (in == NULL) {
@@ -74,81 +272,34 @@ static int transform_file(const char *src, const char *dst, mode_t mode)
 			strerror(errno));
 		return -1;
 	}
-	FILE *out = fopen(dst, "w");
-	if (out == NULL) {
-		fprintf(stderr, "skelgen: cannot write %s: %s\n", dst,
-			strerror(errno));
-		fclose(in);
-		return -1;
-	}
-	char line[LINE_CAP];
-	long lineno = 0, begin_line = 0;
-	bool in_solution = false;
-	bool last_blank = false; /* the last line written was blank */
-	bool dropped = false;    /* a region was dropped since then */
-	int rc = 0;
-	while (fgets(line, sizeof line, in) != NULL) {
-		lineno++;
-		if (strstr(line, BEGIN_MARK) != NULL) {
-			if (in_solution) {
-				fprintf(stderr,
-					"%s:%ld: BEGIN SOLUTION inside the one "
-					"opened on line %ld\n",
-					src, lineno, begin_line);
-				rc = -1;
-				break;
-			}
-			in_solution = true;
-			begin_line = lineno;
-			continue;
-		}
-		if (strstr(line, END_MARK) != NULL) {
-			if (!in_solution) {
-				fprintf(stderr,
-					"%s:%ld: END SOLUTION without a BEGIN "
-					"SOLUTION\n",
-					src, lineno);
-				rc = -1;
-				break;
-			}
-			in_solution = false;
-			dropped = true;
-			continue;
-		}
-		if (in_solution)
-			continue;
-		bool blank = line[strspn(line, " \t\n")] == '\0';
-		if (blank && last_blank && dropped)
-			continue;
-		last_blank = blank;
-		dropped = false;
-		size_t indent = strspn(line, " \t");
-		if (strncmp(line + indent, STUB_MARK, strlen(STUB_MARK)) == 0) {
-			const char *rest = line + indent + strlen(STUB_MARK);
-			if (*rest == ' ')
-				rest++;
-			fprintf(out, "%.*s%s", (int)indent, line, rest);
-			continue;
-		}
-		fputs(line, out);
-	}
-	if (rc == 0 && in_solution) {
-		fprintf(stderr, "%s:%ld: BEGIN SOLUTION is never closed\n", src,
-			begin_line);
-		rc = -1;
-	}
+	struct file_gen g = {.src = src, .upto = upto};
+	int rc = read_lines(in, &g);
 	fclose(in);
-	if (fclose(out) != 0) {
-		fprintf(stderr, "skelgen: cannot write %s\n", dst);
+	if (rc == 0) {
+		g.out = fopen(dst, "w");
+		if (g.out == NULL)
+			fprintf(stderr, "skelgen: cannot write %s: %s\n", dst,
+				strerror(errno));
+	}
+	if (g.out != NULL) {
+		rc = transform_lines(&g);
+		if (fclose(g.out) != 0) {
+			fprintf(stderr, "skelgen: cannot write %s\n", dst);
+			rc = -1;
+		}
+		if (rc == 0)
+			chmod(dst, mode & 0777);
+	} else {
 		rc = -1;
 	}
-	if (rc == 0)
-		chmod(dst, mode & 0777);
+	for (size_t i = 0; i < g.count; i++)
+		free(g.lines[i]);
+	free(g.lines);
 	return rc;
 }
 
 /* Copies the tree at src into dst. Returns 0 on success, -1 on error. */
-static int copy_tree(const char *src, const char *dst)
+static int copy_tree(const char *src, const char *dst, int upto)
 {
 	if (mkdir(dst, 0755) != 0) {
 		fprintf(stderr, "skelgen: cannot create %s: %s\n", dst,
@@ -178,24 +329,45 @@ static int copy_tree(const char *src, const char *dst)
 			continue; /* links, sockets: not lab sources */
 		if (is_build_product(from, name, is_dir))
 			continue;
-		rc = is_dir ? copy_tree(from, to)
-			    : transform_file(from, to, st.st_mode);
+		rc = is_dir ? copy_tree(from, to, upto)
+			    : transform_file(from, to, st.st_mode, upto);
 	}
 	closedir(dir);
 	return rc;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: skelgen [--upto K] SOLUTION_DIR SKELETON_DIR\n"
+			"  --upto K: the copy of a student who has done "
+			"stages 1 to K (K >= 1)\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: skelgen SOLUTION_DIR SKELETON_DIR\n");
-		return 2;
+	int upto = 0;
+	if (argc == 5 && strcmp(argv[1], "--upto") == 0) {
+		char *end;
+		long k = strtol(argv[2], &end, 10);
+		if (*argv[2] == '\0' || *end != '\0' || k < 1 || k > 99) {
+			fprintf(stderr,
+				"skelgen: --upto wants a stage number from 1 "
+				"to 99, not '%s'\n",
+				argv[2]);
+			return 2;
+		}
+		upto = (int)k;
+		argv += 2;
+		argc -= 2;
 	}
+	if (argc != 3)
+		return usage();
 	struct stat st;
 	if (stat(argv[2], &st) == 0) {
 		fprintf(stderr, "skelgen: %s already exists; remove it first\n",
 			argv[2]);
 		return 2;
 	}
-	return copy_tree(argv[1], argv[2]) == 0 ? 0 : 1;
+	return copy_tree(argv[1], argv[2], upto) == 0 ? 0 : 1;
 }

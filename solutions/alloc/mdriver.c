@@ -26,8 +26,9 @@
  *
  * --libc also times glibc's malloc on the same traces. --json prints one JSON
  * object instead of the table. -v prints details and runs mm_checkheap()
- * after every operation. Exit status: 0 if every trace is correct, 1 if one
- * is not, 2 for a usage error or a malformed trace.
+ * after every operation, once it has seen it reject a damaged header.
+ * Exit status: 0 if every trace is correct, 1 if one is not (or -v's
+ * checker rejects nothing), 2 for a usage error or a malformed trace.
  */
 #define _GNU_SOURCE /* tdestroy(3) */
 #include "memlib.h"
@@ -46,15 +47,19 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <valgrind/memcheck.h>
 
 enum {
 	DRIVER_ALIGNMENT = 16, /* alignof(max_align_t) */
 	MAX_IDS = 1 << 22,     /* a trace may name at most this many ids */
 	MAX_OPS = 1 << 26,     /* ... and hold at most this many operations */
 	MAX_TIMED_RUNS = 1000, /* replays per trace and allocator, at most */
+	PROBE_SIZE = 32,       /* the block memcheck_sees_blocks() frees */
+	HEADER_BYTES = 8,      /* a block's header, just before its payload */
 };
 static const uint64_t MAX_SIZE = UINT32_MAX;  /* largest SIZE in a trace */
 static const double MIN_TIMING_SECONDS = 0.1; /* time each trace this long */
+static const uint64_t SIZE_DAMAGE = UINT64_C(1) << 40; /* past any heap */
 
 enum op_kind { OP_ALLOC, OP_REALLOC, OP_FREE };
 
@@ -592,6 +597,56 @@ static bool replay_op(struct replay *r, const struct op *op)
 }
 // ANCHOR_END: replay_op
 
+/*
+ * Under memcheck, returns whether memcheck knows mm's blocks (stage 7): a
+ * block mm_free gave back must be off limits to it. A run without errors
+ * proves nothing if memcheck cannot see the blocks at all. Elsewhere,
+ * returns true.
+ */
+static bool memcheck_sees_blocks(void)
+{
+	if (!RUNNING_ON_VALGRIND)
+		return true;
+	unsigned char *probe = mm_malloc(PROBE_SIZE), vbits;
+	if (probe == NULL)
+		return false;
+	mm_free(probe);
+	if (VALGRIND_GET_VBITS(probe, &vbits, 1) == 3)
+		return true;
+	fprintf(stderr, "mdriver: memcheck does not know that a freed block "
+			"is freed: mm.c tells it nothing yet\n");
+	return false;
+}
+
+/*
+ * For -v: returns whether mm_checkheap notices a damaged heap. It checks
+ * the heap after every operation, and a checker that finds nothing wrong
+ * with anything (the stub, before stage 6) would pass for one that checks.
+ * Damages the header of a fresh block on a fresh heap, asks, and repairs it.
+ */
+static bool checker_rejects_damage(void)
+{
+	mem_reset();
+	unsigned char *probe = mm_init() ? mm_malloc(PROBE_SIZE) : NULL;
+	bool rejects = false;
+	if (probe != NULL) {
+		uint64_t header;
+		memcpy(&header, probe - HEADER_BYTES, sizeof header);
+		uint64_t damaged = header ^ SIZE_DAMAGE;
+		memcpy(probe - HEADER_BYTES, &damaged, sizeof damaged);
+		fprintf(stderr, "mdriver -v: one header damaged on purpose; "
+				"mm_checkheap must complain:\n");
+		rejects = !mm_checkheap(__LINE__);
+		memcpy(probe - HEADER_BYTES, &header, sizeof header);
+		mm_free(probe);
+	}
+	mem_reset();
+	if (!rejects)
+		fprintf(stderr, "mdriver: mm_checkheap accepted a block that "
+				"claims 1 TiB: it checks nothing yet\n");
+	return rejects;
+}
+
 /* Replays the trace on mm with every check; fills in correct and util. */
 static void replay_checked(const struct trace *t, struct result *result,
 			   unsigned char **ptrs, size_t *sizes)
@@ -614,6 +669,8 @@ static void replay_checked(const struct trace *t, struct result *result,
 		struct op op = {.kind = OP_FREE, .id = id, .line = 0};
 		result->correct = replay_free(&r, &op);
 	}
+	if (result->correct)
+		result->correct = memcheck_sees_blocks();
 	if (result->correct && result->peak_footprint > 0)
 		result->util = (double)result->peak_payload /
 			       (double)result->peak_footprint;
@@ -882,6 +939,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n && status == 0; i++)
 		if (!trace_read(argv[first + i], &traces[i]))
 			status = 2;
+	if (status == 0 && verbose && !checker_rejects_damage())
+		status = 1;
 	if (status == 0) {
 		for (int i = 0; i < n; i++) {
 			run_trace(&traces[i], &results[i], libc);

@@ -194,7 +194,7 @@ int fork_same_address(fork_report_fn *report)
 }
 // ANCHOR_END: fork_same_address
 
-// BEGIN SOLUTION
+// BEGIN SOLUTION (stage 5)
 // ANCHOR: cow_child
 /*
  * The child's half of fork_cow: looks at the page it shares with its
@@ -330,7 +330,7 @@ int fork_child_writes(int sharing, int *seen)
 
 /* ---- stage 6: lazy allocation ----------------------------------------- */
 
-// BEGIN SOLUTION
+// BEGIN SOLUTION (stage 6)
 // ANCHOR: touch_pages
 /* Reads or writes one byte in each of the first `pages` pages at base. */
 static void touch_pages(unsigned char *base, size_t pages,
@@ -429,7 +429,7 @@ static void touch_byte(void *addr, enum probe_access access)
 		*p = byte;
 }
 
-// BEGIN SOLUTION
+// BEGIN SOLUTION (stage 7)
 // ANCHOR: segv_handler
 /*
  * The SIGSEGV handler: records where and why the access faulted, then
@@ -547,7 +547,7 @@ static _Noreturn void child_fail(int fd, int child_errno)
 	_exit(EXIT_FAILURE);
 }
 
-// BEGIN SOLUTION
+// BEGIN SOLUTION (stage 2)
 // ANCHOR: aslr_child
 /*
  * The child of aslr_sample: sets or clears ADDR_NO_RANDOMIZE, sends its

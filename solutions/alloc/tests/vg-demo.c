@@ -4,7 +4,8 @@
  *     valgrind --leak-check=full ./vg-demo MODE
  *
  * MODE is one of:
- *   clean             allocates, resizes and frees correctly: no errors
+ *   clean             allocates, resizes and frees correctly: no errors,
+ *                     and (under memcheck) memcheck sees a freed block
  *   overflow          writes one byte past the end of a block
  *   underflow         writes one byte before the start of a block
  *   leak              loses the only pointer to a block
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <valgrind/memcheck.h>
 
 /* Volatile, so that the compiler keeps every buggy access. */
 typedef volatile unsigned char vbyte;
@@ -46,6 +48,15 @@ static int clean(void)
 	mm_free(zeroes);
 	for (int i = 0; i < 50; i++)
 		mm_free(blocks[i]);
+	/* No errors is no proof by itself: memcheck that sees no blocks sees
+	 * no errors either. A freed block must be off limits to it. */
+	unsigned char vbits;
+	if (RUNNING_ON_VALGRIND &&
+	    VALGRIND_GET_VBITS(blocks[5], &vbits, 1) != 3) {
+		fprintf(stderr, "vg-demo: memcheck does not know that a freed "
+				"block is freed: mm.c tells it nothing yet\n");
+		return 1;
+	}
 	unsigned char *big = mm_malloc(300000);
 	memset(big, 1, 300000);
 	big = mm_realloc(big, 600000);

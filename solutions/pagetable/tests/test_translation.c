@@ -134,6 +134,9 @@ Test(translation, unmapped_address_is_not_present)
 	cr_assert_eq(pt_translate(&pt, (uint64_t)1 << 48, ACCESS_READ, &pa),
 		     PT_NOT_PRESENT, "an address beyond 48 bits");
 	cr_assert_eq(pa, 12345, "a fault must leave *pa alone");
+	/* Not a translation that answers "not present" to everything. */
+	cr_assert_eq(pt_translate(&pt, 0x1000, ACCESS_READ, &pa), PT_OK,
+		     "the mapped page next to them");
 	pt_free(&pt);
 }
 
@@ -147,6 +150,10 @@ Test(translation, swapped_entry_is_not_present)
 	uint64_t pa;
 	cr_assert_eq(pt_translate(&pt, 0x5000, ACCESS_READ, &pa),
 		     PT_NOT_PRESENT);
+	/* The same entry, present: now it translates. */
+	*pte = pte_make(3, PTE_PRESENT | PTE_WRITABLE);
+	cr_assert_eq(pt_translate(&pt, 0x5000, ACCESS_READ, &pa), PT_OK);
+	cr_assert_eq(pa, 3 * 4096);
 	pt_free(&pt);
 }
 
