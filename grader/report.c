@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,14 +41,17 @@ static void print_indented(FILE *out, const char *label, const char *text,
 /* A row of grader/sections.tsv: a rubric's SECTION, its number, title and
  * page of the book's site. */
 struct section {
-	char *key, *number, *title, *page;
+	char *key;    /* 03-pages-and-page-tables.md#pages-and-offsets */
+	char *number; /* 3.3, or "" for an unnumbered section */
+	char *title;  /* Splitting an address: page number and offset */
+	char *page;   /* pages-and-page-tables.html#pages-and-offsets */
 };
 static struct section *sections;
 static size_t nsections;
 
 void report_load_sections(const char *root)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/grader/sections.tsv", root);
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
@@ -71,14 +75,18 @@ void report_load_sections(const char *root)
 		if (grown == NULL)
 			break;
 		sections = grown;
-		sections[nsections++] =
-			(struct section){strdup(field[0]), strdup(field[1]),
-					 strdup(field[2]), strdup(field[3])};
+		sections[nsections++] = (struct section){
+			.key = strdup(field[0]),
+			.number = strdup(field[1]),
+			.title = strdup(field[2]),
+			.page = strdup(field[3]),
+		};
 	}
 	free(line);
 	fclose(f);
 }
 
+/* Returns the map's row for a rubric's SECTION, or NULL if it has none. */
 static const struct section *find_section(const char *key)
 {
 	for (size_t i = 0; i < nsections; i++)

@@ -19,16 +19,24 @@ Array.prototype.forEach.call(document.images, function (img) {
     ok: img.complete && img.naturalWidth > 0
   });
 });
-/* The outermost elements that reach past the right edge. */
+/* The outermost elements that reach past the right edge, leaving out
+   what a box that scrolls sideways (a code block, a table) holds. */
+function clipped(e) {
+  for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== "visible") return true;
+  }
+  return false;
+}
 if (doc.scrollWidth > doc.clientWidth) {
   document.querySelectorAll("body *").forEach(function (e) {
     var r = e.getBoundingClientRect();
-    if (r.right > doc.clientWidth + 1 && r.width > 0 &&
-        !(e.parentElement && e.parentElement.getBoundingClientRect().right > doc.clientWidth + 1) &&
-        out.wide.length < 5) {
+    var parent = e.parentElement;
+    if (r.right > doc.clientWidth + 1 && r.width > 0 && out.wide.length < 5 &&
+        !(parent && parent.getBoundingClientRect().right > doc.clientWidth + 1) &&
+        !clipped(e)) {
       out.wide.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
         (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : "") +
-        " (" + Math.round(r.right) + " px): " + (e.textContent || "").slice(0, 60));
+        " (" + Math.round(r.right) + " px): " + (e.textContent || "").slice(0, 60).replace(/\s+/g, " "));
     }
   });
 }

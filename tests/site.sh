@@ -159,7 +159,7 @@ for site in "$@"; do
     run_js tests/site-check.js '[]' > "$data/$page.json"
     console_errors | sed "s|^|$site/$page: console: |" > "$data/$page.console"
     screenshot "$SHOTS/$edition-$name-phone.png"
-    width=$(jq '.width' "$data/$page.json")
+    width=$(jq '.client' "$data/$page.json")
     [ "$width" -eq 375 ] || fail "$site/$page: the phone's viewport is $width px, not 375"
     jq -r --arg p "$site/$page" 'select(.scroll > .client) |
       "\($p): wider than a 375 px phone (\(.scroll) px): \(.wide | join("; "))"' \
