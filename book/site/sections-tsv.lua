@@ -21,19 +21,35 @@ local function fail(msg)
   error("sections-tsv.lua: " .. msg, 0)
 end
 
+-- The top-level headers of blocks.
+local function headers(blocks)
+  local out = {}
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" then table.insert(out, block) end
+  end
+  return out
+end
+
 function Pandoc(doc)
   local files = os.getenv("WORKBOOK_CHAPTERS") or fail("no WORKBOOK_CHAPTERS")
-  local blocks, file_of = {}, {}
+  -- Each file's headers, then the whole book read as pandoc reads several
+  -- files (joined by blank lines), whose headers have the book's ids
+  -- (a heading that repeats another's text gets "-1" there).
+  local texts, owners = {}, {}
   for path in files:gmatch("%S+") do
     local f = io.open(path, "r") or fail("cannot read " .. path)
     local text = f:read("a")
     f:close()
-    local chapter = pandoc.read(text, "markdown").blocks
+    table.insert(texts, text)
     local name = path:match("([^/]+)$")
-    for _, block in ipairs(chapter) do
-      table.insert(blocks, block)
-      if block.t == "Header" then file_of[block.identifier] = name end
+    for _ in ipairs(headers(pandoc.read(text, "markdown").blocks)) do
+      table.insert(owners, name)
     end
+  end
+  local blocks = pandoc.read(table.concat(texts, "\n\n"), "markdown").blocks
+  local file_of = {}
+  for i, header in ipairs(headers(blocks)) do
+    file_of[header.identifier] = owners[i] or fail("the chapters' headers do not add up")
   end
   local rows = {"# SECTION\tNUMBER\tTITLE\tPAGE (generated from chapters/ by " ..
                 "`make sections`: do not edit)"}

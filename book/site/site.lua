@@ -63,11 +63,14 @@ local function ids_in(blocks, page, into)
 end
 
 -- Copies a local image into figures/ (once) and returns its new address.
-local copied = {}
+local copied, taken, ncopied = {}, {}, 0
 local function site_image(src)
   if src:match("^%a[%w+.-]*:") or src:match("^data:") then return src end
   if not copied[src] then
     local name = src:match("([^/]+)$")
+    ncopied = ncopied + 1
+    if taken[name] then name = ncopied .. "-" .. name end
+    taken[name] = true
     local dest = "figures/" .. name
     os.execute("mkdir -p '" .. OUT .. "/figures' && cp '" .. src .. "' '" ..
                OUT .. "/" .. dest .. "'")
