@@ -89,7 +89,7 @@ for dir in $editions; do
     page=$(awk '$1 == "chapter-3" { print $2 }' "$work/pdf.pages")
     rm -f "$SHOTS"/pdf-page-*.png
     pdftoppm -r 80 -png -f "${page:-1}" -l "$((${page:-1} + 1))" "$pdf" "$SHOTS/pdf-page"
-    echo "$pdf: pages as PNG: $(ls "$SHOTS"/pdf-page-*.png | tr '\n' ' ')"
+    echo "$pdf: pages as PNG: $(echo "$SHOTS"/pdf-page-*.png | tr '\n' ' ')"
   fi
 done
 

@@ -80,12 +80,12 @@ wd() {
 
 # Starts chromedriver on a free port of the loopback.
 port=$((20000 + $$ % 20000))
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   "$driver" --port="$port" > "$work/chromedriver.log" 2>&1 &
   driver_pid=$!
   base=http://127.0.0.1:$port
   ready=
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     if curl -s "$base/status" 2> /dev/null | jq -e '.value.ready' > /dev/null 2>&1; then
       ready=1
       break
@@ -147,7 +147,7 @@ for site in "$@"; do
   root=$(cd "$site" && pwd)
   data="$work/$edition"
   mkdir -p "$data"
-  pages=$(cd "$site" && ls *.html)
+  pages=$(cd "$site" && ls -- *.html)
   echo "== $site: $(echo "$pages" | wc -w) pages, phone (375 px) and desktop (1280 px)"
 
   viewport 375 812 true
