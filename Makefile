@@ -13,6 +13,7 @@ STUDENT_LABS := $(wildcard $(LAB_NAMES:%=labs/%))
 EXPERIMENTS := $(wildcard experiments/Makefile experiments/*/Makefile)
 CHAPTERS := $(sort $(wildcard chapters/*.md))
 BOOK_OUT := book/out
+STUDENT_OUT := $(BOOK_OUT)/student
 
 SUBMISSION ?= labs
 GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
@@ -34,7 +35,10 @@ help:
 	@echo "make gradescope|prairielearn|autolab [LAB=l] [STAGES=a-b] [SANDBOX=on|off]"
 	@echo "                 the grader's package for that platform, in build/"
 	@echo "make test        the workbook's own tests (what CI runs)"
-	@echo "make book        book/out/workbook.{html,pdf,epub}"
+	@echo "make book        book/out/workbook.{html,pdf,epub} and book/out/site/"
+	@echo "make student-book the same, students' edition, in book/out/student/"
+	@echo "make site        book/out/site/ alone (make student-site: the students')"
+	@echo "make sections    grader/sections.tsv from chapters/ (after editing headings)"
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
 	@echo "make handout     build/handout/: the workbook without solutions/"
 	@echo "make bench       performance figures"
@@ -95,12 +99,15 @@ grade-class: grader/grade official
 	sh tools/grade-class.sh -j $(or $(JOBS),1) $(CLASS) $(OUT) $(GRADE_FLAGS)
 
 # In the student handout (no solutions/) the book's commands have nothing to
-# run, so make test there stops after the grader's own tests.
+# run, so make test there stops after the grader's own tests. Elsewhere it
+# builds both editions of the book and checks them (tests/book.sh: epubcheck,
+# the PDFs, and the site in headless Chromium).
 test: all format-check | deps-test
 	tests/run.sh
 	$(MAKE) platforms-check
 	$(if $(wildcard solutions),$(MAKE) -C practice check)
 	$(if $(wildcard solutions),$(MAKE) book student-book)
+	$(if $(wildcard solutions),tests/book.sh)
 
 # Every C file of ours follows .clang-format (Debian's clang-format); the
 # skeletons in labs/ too, when they are ours (a handout's labs/ are the
@@ -130,27 +137,16 @@ skeletons: tools/skelgen official
 official: tools/skelgen | deps-grade
 	+@sh tools/official.sh $(SOLUTION_LABS)
 
+include mk/site.mk
+
 book: all | deps-book
 	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
-	pandoc -d book/defaults.yaml $(CHAPTERS) --self-contained -o $(BOOK_OUT)/workbook.html
-	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.pdf
-	pandoc -d book/defaults.yaml $(CHAPTERS) -o $(BOOK_OUT)/workbook.epub
-	@ls -l $(BOOK_OUT)/workbook.*
+	$(call book_edition,$(BOOK_OUT),,)
 
 # The students' edition: the labs' code as handed out, not the solutions.
-STUDENT_OUT := $(BOOK_OUT)/student
 student-book: all | deps-book
 	rm -rf $(STUDENT_OUT) && mkdir -p $(STUDENT_OUT)
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
-		pandoc -d book/defaults.yaml $(CHAPTERS) --self-contained \
-		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.html
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
-		pandoc -d book/defaults.yaml $(CHAPTERS) \
-		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.pdf
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
-		pandoc -d book/defaults.yaml $(CHAPTERS) \
-		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.epub
-	@ls -l $(STUDENT_OUT)/workbook.*
+	$(call book_edition,$(STUDENT_OUT),$(STUDENT_ENV),$(STUDENT_OPTIONS))
 
 # Mutation testing (tools/mutants.sh): every mutant of every lab, or
 # MUTANTS="--sample 40 --seed 1" for fewer; JOBS in parallel.

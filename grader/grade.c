@@ -485,6 +485,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "grade: no workbook at %s\n", root);
 		return 2;
 	}
+	report_load_sections(real_root);
 	char *labs[MAX_LABS];
 	size_t n;
 	if (a.lab != NULL) {

@@ -5,6 +5,8 @@
 #include "report.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *status_label(enum status s)
@@ -34,6 +36,85 @@ static void print_indented(FILE *out, const char *label, const char *text,
 			line);
 		line += len + (end != NULL);
 	}
+}
+
+/* A row of grader/sections.tsv: a rubric's SECTION, its number, title and
+ * page of the book's site. */
+struct section {
+	char *key;    /* 03-pages-and-page-tables.md#pages-and-offsets */
+	char *number; /* 3.3, or "" for an unnumbered section */
+	char *title;  /* Splitting an address: page number and offset */
+	char *page;   /* pages-and-page-tables.html#pages-and-offsets */
+};
+static struct section *sections;
+static size_t nsections;
+
+void report_load_sections(const char *root)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/grader/sections.tsv", root);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *field[4], *rest = line;
+		size_t k = 0;
+		while (k < 4 && rest != NULL) {
+			field[k++] = rest;
+			rest = strchr(rest, '\t');
+			if (rest != NULL)
+				*rest++ = '\0';
+		}
+		if (line[0] == '#' || k != 4 || rest != NULL)
+			continue;
+		struct section *grown =
+			realloc(sections, (nsections + 1) * sizeof *sections);
+		if (grown == NULL)
+			break;
+		sections = grown;
+		sections[nsections++] = (struct section){
+			.key = strdup(field[0]),
+			.number = strdup(field[1]),
+			.title = strdup(field[2]),
+			.page = strdup(field[3]),
+		};
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Returns the map's row for a rubric's SECTION, or NULL if it has none. */
+static const struct section *find_section(const char *key)
+{
+	for (size_t i = 0; i < nsections; i++)
+		if (sections[i].key && strcmp(sections[i].key, key) == 0)
+			return &sections[i];
+	return NULL;
+}
+
+/* "3.3 Splitting an address", or the title alone if unnumbered. */
+static void section_label(const struct section *s, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s", s->number, s->number[0] ? " " : "",
+		 s->title);
+}
+
+/* The reread line: the section's number and title and its page of the
+ * site, or, without a map, the chapter file and anchor. */
+static void print_reread(FILE *out, const char *key)
+{
+	const struct section *s = find_section(key);
+	if (s == NULL) {
+		fprintf(out, "         %-8s chapters/%s\n", "reread", key);
+		return;
+	}
+	char label[1024];
+	section_label(s, label, sizeof label);
+	fprintf(out, "         %-8s %s\n", "reread", label);
+	fprintf(out, "         %-8s (site page %s)\n", "", s->page);
 }
 
 void report_table(FILE *out, const struct lab_result *lab, bool verbose)
@@ -69,8 +150,7 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose)
 			       o->message, verbose ? 60 : 8);
 		if (o->status == STATUS_SKIPPED)
 			continue;
-		fprintf(out, "         %-8s chapters/%s\n", "reread",
-			o->check->section);
+		print_reread(out, o->check->section);
 		fprintf(out, "         %-8s %s\n", "rerun", o->rerun);
 	}
 	fprintf(out, "  %s: %d/%d\n", lab->name, lab->score, lab->max_score);
@@ -88,6 +168,13 @@ static cJSON *outcome_json(const struct outcome *o)
 	cJSON_AddStringToObject(t, "message", o->message);
 	cJSON_AddNumberToObject(t, "stage", o->check->stage);
 	cJSON_AddStringToObject(t, "section", o->check->section);
+	const struct section *s = find_section(o->check->section);
+	if (s != NULL) {
+		char label[1024];
+		section_label(s, label, sizeof label);
+		cJSON_AddStringToObject(t, "reread", label);
+		cJSON_AddStringToObject(t, "page", s->page);
+	}
 	cJSON_AddStringToObject(t, "rerun", o->rerun);
 	cJSON_AddNumberToObject(t, "seconds", (int)(o->seconds * 100) / 100.0);
 	return t;
@@ -178,10 +265,23 @@ void report_check_text(const struct outcome *o, char *buf, size_t cap)
 	if (o->status == STATUS_PASSED || o->status == STATUS_SKIPPED)
 		snprintf(buf, cap, "%s%s%s", status_name(o->status),
 			 o->message[0] != '\0' ? ": " : "", o->message);
-	else
-		snprintf(buf, cap, "%s: %s\nreread: chapters/%s\nrerun: %s",
-			 status_name(o->status), o->message, o->check->section,
-			 o->rerun);
+	else {
+		/* "3.3 Title (page.html#anchor)" where sections.tsv maps the
+		 * section, else the chapter file and anchor */
+		char reread[1200];
+		const struct section *s = find_section(o->check->section);
+		if (s != NULL) {
+			char label[1024];
+			section_label(s, label, sizeof label);
+			snprintf(reread, sizeof reread, "%s (%s)", label,
+				 s->page);
+		} else {
+			snprintf(reread, sizeof reread, "chapters/%s",
+				 o->check->section);
+		}
+		snprintf(buf, cap, "%s: %s\nreread: %s\nrerun: %s",
+			 status_name(o->status), o->message, reread, o->rerun);
+	}
 }
 
 void report_summary(const struct lab_result *labs, size_t n,

@@ -10,6 +10,15 @@
 
 #include <stdio.h>
 
+/*
+ * Reads ROOT/grader/sections.tsv (made by `make sections` from the
+ * chapters): for each rubric SECTION, the section's number, title and page
+ * of the book's site, which the reports then show where the check failed
+ * ("reread 3.3 Splitting an address..."). Without the file they name the
+ * chapter file and anchor.
+ */
+void report_load_sections(const char *root);
+
 /* Prints one lab's table: one line per check, then the lab's subtotal. */
 void report_table(FILE *out, const struct lab_result *lab, bool verbose);
 

@@ -14,6 +14,8 @@
 #      chapter order is lab order (tests/chapter-order.sh).
 # Always (also in the student handout, without solutions/):
 #   5. no chapter pastes C code: listings come through the include filter;
+#   5b. grader/sections.tsv (the grader's map from a rubric's SECTION to the
+#      section's number, title and page of the site) matches the chapters;
 #   6. the grader's own tests (compile error, crash, hang, flood...).
 set -eu
 cd "$(dirname "$0")/.."
@@ -130,6 +132,13 @@ if grep -nE '^(```|~~~) *(c|\{\.c\})? *$|^(```|~~~) *\{\.c( [^}]*)?\}' chapters/
    grep -vE '^[^:]*:[0-9]+:(```|~~~) *$' | grep -v 'include=' > "$out/pasted.txt"; then
   cat "$out/pasted.txt" >&2
   fail "C code pasted into a chapter: include it by anchor instead"
+fi
+
+echo "== 5b. grader/sections.tsv matches the chapters"
+make -s sections SECTIONS="$out/sections.tsv" > /dev/null
+if ! cmp -s grader/sections.tsv "$out/sections.tsv"; then
+  diff grader/sections.tsv "$out/sections.tsv" | head -n 20 >&2 || true
+  fail "grader/sections.tsv is out of date: run 'make sections' and commit it"
 fi
 
 echo "== 6. the grader's own tests"

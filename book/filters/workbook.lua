@@ -21,7 +21,14 @@ command output and every figure in the book come from the real, tested files.
       Runs the command from the workbook's root at build time and shows
       "$ command" followed by what it printed. With optional=true (for a
       probe of the machine that not every machine has: perf, PSI, THP) a
-      failure is shown in the book instead of stopping the build.
+      failure is shown in the book instead of stopping the build. With
+      WORKBOOK_RUNS=DIR in the environment, a command's output is kept in
+      DIR and reused by the other formats of the same build (make book
+      empties DIR first), so each command runs once per build. In the
+      students' edition, the command and its output name labs/LAB/ where
+      they say solutions/LAB/ (a student has no solutions/), and the build
+      stops if such a labs/ path does not exist; so do commands in the
+      prose (inline code).
 
   ```{.dot caption="..."}     graphviz source, rendered to a PNG figure
   ```{.gnuplot caption="..."} gnuplot script, rendered to a PNG figure
@@ -35,6 +42,7 @@ a message naming the chapter's code block.
 local ROOT = os.getenv("WORKBOOK_ROOT") or "."
 local STUDENT = os.getenv("WORKBOOK_EDITION") == "student"
 local FIGURES = os.getenv("WORKBOOK_FIGURES") or "book/out/figures"
+local RUNS = os.getenv("WORKBOOK_RUNS")
 local RUN_LINE_CAP = 60
 
 local function fail(msg)
@@ -126,7 +134,30 @@ local function tidy(lines)
   return table.concat(kept, "\n")
 end
 
+-- In the students' edition: text with solutions/LAB/ written labs/LAB/,
+-- every such path checked to exist in the student's checkout.
+local function student_paths(text)
+  if not STUDENT then return text end
+  text = text:gsub("solutions/([%w_%-]+)/", "labs/%1/")
+  for path in text:gmatch("labs/[%w_%-%./]+") do
+    path = path:gsub("[/.]+$", "")
+    if path:match("^labs/[%w_%-]+/") and not file_exists(ROOT .. "/" .. path) then
+      fail("students' edition: the book shows " .. path ..
+           ", which a student's checkout does not have")
+    end
+  end
+  return text
+end
+
 local function run_command(cmd, optional)
+  local cached = RUNS and RUNS .. "/" ..
+    pandoc.utils.sha1(cmd .. (optional and "\0optional" or ""))
+  if cached and file_exists(cached) then
+    local f = io.open(cached, "r")
+    local text = f:read("a")
+    f:close()
+    return student_paths(text)
+  end
   local pipe = io.popen("cd '" .. ROOT .. "' && (" .. cmd .. ") 2>&1", "r")
   local out = pipe:read("a")
   local ok, _, code = pipe:close()
@@ -147,7 +178,14 @@ local function run_command(cmd, optional)
   if n > RUN_LINE_CAP then
     table.insert(lines, "[... " .. (n - RUN_LINE_CAP) .. " more lines]")
   end
-  return "$ " .. cmd .. "\n" .. table.concat(lines, "\n")
+  local text = "$ " .. cmd .. "\n" .. table.concat(lines, "\n")
+  if cached then
+    os.execute("mkdir -p '" .. RUNS .. "'")
+    local f = io.open(cached, "w")
+    f:write(text)
+    f:close()
+  end
+  return student_paths(text)
 end
 
 local function render_figure(block, tool)
@@ -201,6 +239,11 @@ function CodeBlock(block)
   if block.classes:includes("gnuplot") then
     return render_figure(block, "gnuplot")
   end
+end
+
+function Code(code)
+  code.text = student_paths(code.text)
+  return code
 end
 
 function Div(div)

@@ -242,6 +242,39 @@ Test(grader, grades_a_range_of_stages)
 	cr_expect_eq(WEXITSTATUS(status), 2, "--stages 3-1 is refused");
 }
 
+/* The reread line names the section by number, title and page of the site
+ * when grader/sections.tsv maps it (make sections), else by chapter file. */
+Test(grader, names_the_section_to_reread)
+{
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	cr_expect_null(cJSON_GetObjectItem(
+		check_named(r, "basic/fails_with_quote"), "reread"));
+	cJSON_Delete(r);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "grep -q 'reread   chapters/00-introduction.md$' "
+		 "%s/table.txt",
+		 work);
+	cr_expect_eq(system(cmd), 0, "no fallback to the chapter file");
+
+	sh("printf '# SECTION\\tNUMBER\\tTITLE\\tPAGE\\n"
+	   "00-introduction.md\\t3.2\\tSplitting an address\\t"
+	   "intro.html#split\\n' > %s/root/grader/sections.tsv",
+	   work);
+	cr_assert_eq(grade("--stage 1", &r), 0);
+	cJSON *t = check_named(r, "basic/fails_with_quote");
+	cr_expect_str_eq(field(t, "reread"), "3.2 Splitting an address");
+	cr_expect_str_eq(field(t, "page"), "intro.html#split");
+	cJSON_Delete(r);
+	snprintf(cmd, sizeof cmd,
+		 "grep -q 'reread   3.2 Splitting an address$' %s/table.txt && "
+		 "grep -q '(site page intro.html#split)$' %s/table.txt",
+		 work, work);
+	cr_expect_eq(system(cmd), 0, "the reread line lacks the section");
+}
+
 Test(grader, scores_zero_when_it_does_not_compile)
 {
 	submit("this is not C;\n");
