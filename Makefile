@@ -137,13 +137,13 @@ book: all | deps-book
 STUDENT_OUT := $(BOOK_OUT)/student
 student-book: all | deps-book
 	rm -rf $(STUDENT_OUT) && mkdir -p $(STUDENT_OUT)
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+	WORKBOOK_EDITION=student \
 		pandoc -d book/defaults.yaml $(CHAPTERS) --self-contained \
 		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.html
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+	WORKBOOK_EDITION=student \
 		pandoc -d book/defaults.yaml $(CHAPTERS) \
 		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.pdf
-	WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures \
+	WORKBOOK_EDITION=student \
 		pandoc -d book/defaults.yaml $(CHAPTERS) \
 		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.epub
 	@ls -l $(STUDENT_OUT)/workbook.*

@@ -12,7 +12,7 @@ set -eu
 packages_for() {
   case "$1" in
     grade)   echo "gcc make libc6-dev pkg-config libcriterion-dev libcjson-dev valgrind bubblewrap" ;;
-    book)    echo "pandoc texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core graphviz gnuplot-nox time strace procps linux-perf" ;;
+    book)    echo "pandoc texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core graphviz gnuplot-nox librsvg2-bin jq time strace procps linux-perf" ;;
     bench)   echo "hyperfine" ;;
     test)    echo "clang-format" ;;
     sandbox) echo "bubblewrap" ;;   # part of grade; kept for old scripts
