@@ -279,8 +279,9 @@ end
 -- Renders the figure's source with its tool to an SVG file (and, for
 -- LaTeX, a PDF made from it). Returns the path of the one the format uses.
 local function render(tool, source, data_path, what)
+  local data = data_path and read_all(data_path) or ""
   local key = pandoc.utils.sha1(tool .. "\0" .. source .. "\0" ..
-                                (data_path or ""))
+                                (data_path or "") .. "\0" .. data)
   local svg = FIGURES .. "/" .. key .. ".svg"
   if not file_exists(svg) then
     local cmd, input
