@@ -21,9 +21,9 @@ GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 
 .PHONY: all help grade grade-class test skeletons official book student-book bench asan \
 	handout clean practice-build format format-check deps-grade deps-book deps-bench deps-test solutions-build labs-build \
-	experiments-build
+	experiments-build mutants
 
-all: solutions-build labs-build experiments-build practice-build grader/grade tools/skelgen tools/score official
+all: solutions-build labs-build experiments-build practice-build grader/grade tools/skelgen tools/score tools/mutate official
 
 help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
@@ -34,6 +34,7 @@ help:
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
 	@echo "make handout     build/handout/: the workbook without solutions/"
 	@echo "make bench       performance figures"
+	@echo "make mutants [JOBS=n] [MUTANTS='--sample N --seed S']   mutation testing"
 	@echo "make asan        build and test the solutions with sanitizers"
 	@echo "make format      format our C files (make format-check: only check)"
 
@@ -47,6 +48,10 @@ deps-test:
 	@$(BOOTSTRAP) grade book test
 
 tools/skelgen: tools/skelgen.c mk/flags.mk | deps-grade
+	$(CC) $(CFLAGS) -o $@ $<
+
+# Plants one bug at a time in the solution regions (make mutants).
+tools/mutate: tools/mutate.c mk/flags.mk | deps-grade
 	$(CC) $(CFLAGS) -o $@ $<
 
 # Reads a grader's JSON report for scripts (tests/run.sh): they never parse
@@ -148,6 +153,11 @@ student-book: all | deps-book
 		-M subtitle="A literate workbook: students' edition" -o $(STUDENT_OUT)/workbook.epub
 	@ls -l $(STUDENT_OUT)/workbook.*
 
+# Mutation testing (tools/mutants.sh): every mutant of every lab, or
+# MUTANTS="--sample 40 --seed 1" for fewer; JOBS in parallel.
+mutants: all
+	sh tools/mutants.sh --jobs $(or $(JOBS),2) $(MUTANTS)
+
 bench: all | deps-bench
 	@for script in $(sort $(wildcard bench/*/run.sh)); do \
 		echo "== $$script"; sh $$script || exit 1; done
@@ -171,4 +181,4 @@ clean:
 	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
 	$(if $(wildcard practice),$(MAKE) -C practice clean)
-	rm -rf $(BOOK_OUT) build tools/skelgen tools/score
+	rm -rf $(BOOK_OUT) build tools/skelgen tools/score tools/mutate

@@ -3,7 +3,7 @@
  *
  *     grade [--lab NAME] [--stage N] [--json FILE] [--gradescope FILE]
  *           [--csv FILE [--name NAME]] [--list-files] [--timeout S] [--sandbox auto|on|off]
- *           [--verbose] [--root DIR] [SUBMISSION_DIR]
+ *           [--fail-fast] [--verbose] [--root DIR] [SUBMISSION_DIR]
  *
  * Grades a submission (a folder shaped like labs/; default "labs") against
  * each lab's rubric, prints one line per check and ends with "Score: X/Y".
@@ -13,6 +13,9 @@
  * (sandbox.h). Where bwrap does not work, --sandbox auto (the default)
  * grades only this workbook's own labs/ without it and refuses any other
  * folder; --sandbox on refuses all; --sandbox off grades without it.
+ * --fail-fast stops grading a lab at its first check that loses points (the
+ * checks after it are not run and score 0): mutation testing needs to know
+ * only whether a mutant loses a point, and where first.
  *
  * Exit status: 0 when the grading ran (whatever the score), 2 for a usage
  * error or a sandbox that is needed and does not work here, 1 when
@@ -41,7 +44,7 @@ struct args {
 	const char *lab, *json, *gradescope, *csv, *name, *root, *submission;
 	int stage, timeout;
 	enum sandbox_mode sandbox;
-	bool list_files, verbose;
+	bool list_files, verbose, fail_fast;
 };
 
 static void usage(FILE *out)
@@ -51,8 +54,9 @@ static void usage(FILE *out)
 		"[--gradescope FILE]\n"
 		"             [--csv FILE [--name NAME]] "
 		"[--list-files] [--timeout S]\n"
-		"             [--sandbox auto|on|off] [--verbose] [--root "
-		"DIR]\n"
+		"             [--sandbox auto|on|off] [--fail-fast] "
+		"[--verbose] "
+		"[--root DIR]\n"
 		"             [SUBMISSION_DIR]\n"
 		"Grades SUBMISSION_DIR (default: labs), a folder shaped like "
 		"labs/.\n");
@@ -93,7 +97,8 @@ static struct args parse_args(int argc, char **argv)
 		LIST_FILES,
 		TIMEOUT,
 		SANDBOX,
-		ROOT
+		ROOT,
+		FAIL_FAST
 	};
 	static const struct option options[] = {
 		{"lab", required_argument, NULL, LAB},
@@ -106,6 +111,7 @@ static struct args parse_args(int argc, char **argv)
 		{"timeout", required_argument, NULL, TIMEOUT},
 		{"sandbox", required_argument, NULL, SANDBOX},
 		{"root", required_argument, NULL, ROOT},
+		{"fail-fast", no_argument, NULL, FAIL_FAST},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -146,6 +152,9 @@ static struct args parse_args(int argc, char **argv)
 			break;
 		case ROOT:
 			a.root = optarg;
+			break;
+		case FAIL_FAST:
+			a.fail_fast = true;
 			break;
 		case 'v':
 			a.verbose = true;
@@ -390,7 +399,8 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 				    .scratch = scratch,
 				    .sandbox = sb,
 				    .stage = a->stage,
-				    .timeout = a->timeout};
+				    .timeout = a->timeout,
+				    .fail_fast = a->fail_fast};
 	static struct lab_result results[MAX_LABS];
 	int score, max;
 	rc = grade_labs(a, &opt, labs, n, results, &score, &max);

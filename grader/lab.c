@@ -262,6 +262,7 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 						   ? opt->timeout
 						   : res->rubric.timeout};
 	struct kind_states ks = {0};
+	bool lost = false; /* a check lost points (for --fail-fast) */
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
 		if (c->stage > res->max_stage)
@@ -272,12 +273,17 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		c->kind->rerun(c, how, sizeof how);
 		snprintf(o->rerun, sizeof o->rerun, "cd %s/%s && make && %s",
 			 opt->submission, lab, how);
-		if (built)
-			grade_check(c, i, &env, &ks, o);
-		else
+		if (!built)
 			snprintf(o->message, sizeof o->message, "%s",
 				 res->problem);
+		else if (lost && opt->fail_fast)
+			snprintf(o->message, sizeof o->message,
+				 "not run: --fail-fast stopped at the first "
+				 "check that lost points");
+		else
+			grade_check(c, i, &env, &ks, o);
 		finish_outcome(o);
+		lost = lost || o->score < o->max_score;
 		res->score += o->score;
 		res->max_score += o->max_score;
 	}

@@ -32,7 +32,8 @@ struct grade_options {
 	const char *scratch;           /* an empty folder of the grader's own */
 	const struct sandbox *sandbox; /* NULL: the code runs unconfined */
 	int stage;                     /* grade stages 1..stage; 0 for all */
-	int timeout; /* seconds per check; 0 for the rubric's */
+	int timeout;    /* seconds per check; 0 for the rubric's */
+	bool fail_fast; /* stop a lab at its first check that loses points */
 };
 
 /* Grades one lab; always fills res, whatever the submission does. */

@@ -898,7 +898,7 @@ static bool check_fail(int line, const void *where, const char *what)
 static bool in_heap(const block_t *block)
 {
 	// TODO(stage 6): bounds and alignment.
-	// Read 09-building-an-allocator.md#heap-checker.
+	// Read 10-fast-lean-allocator.md#heap-checker.
 	(void)block;
 	return true;
 }
@@ -908,7 +908,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 {
 	// TODO(stage 6): alignment, size, bounds, bits, header == footer,
 	// no two free blocks in a row.
-	// Read 09-building-an-allocator.md#heap-checker.
+	// Read 10-fast-lean-allocator.md#heap-checker.
 	(void)line;
 	(void)block;
 	(void)prev_alloc;
@@ -922,7 +922,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 static bool check_blocks(int line, struct heap_count *count)
 {
 	// TODO(stage 6): prologue, every block, epilogue; count free ones.
-	// Read 09-building-an-allocator.md#heap-checker.
+	// Read 10-fast-lean-allocator.md#heap-checker.
 	(void)line;
 	(void)count;
 	return true;
@@ -936,7 +936,7 @@ static bool check_blocks(int line, struct heap_count *count)
 static bool check_free_lists(int line, size_t free_blocks)
 {
 	// TODO(stage 6): walk every list, count, check links and classes.
-	// Read 09-building-an-allocator.md#heap-checker.
+	// Read 10-fast-lean-allocator.md#heap-checker.
 	(void)line;
 	(void)free_blocks;
 	return true;
@@ -946,7 +946,7 @@ static bool check_free_lists(int line, size_t free_blocks)
 static bool check_quick_lists(int line, size_t quick_blocks)
 {
 	// TODO(stage 6, if you have quick lists): as for the free lists.
-	// Read 09-building-an-allocator.md#heap-checker.
+	// Read 10-fast-lean-allocator.md#heap-checker.
 	(void)line;
 	(void)quick_blocks;
 	return true;

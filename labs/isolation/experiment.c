@@ -1,8 +1,8 @@
 /*
  * experiment.c: experiments on the address space. See experiment.h.
  *
- * This is the second file you edit (stages 3 to 6). The helpers above each
- * TODO are given; use them.
+ * This is the second file you edit (stages 1, 2, 5, 6 and 7). The helpers
+ * above each TODO are given; use them.
  */
 #include "experiment.h"
 
@@ -145,7 +145,7 @@ static long minor_faults(void)
 	return usage.ru_minflt;
 }
 
-/* ---- stage 3: fork ---------------------------------------------------- */
+/* ---- stages 1 and 5: fork, copy-on-write ------------------------------ */
 
 /* The variable of fork_same_address: one address, a copy per process. */
 static int fork_value;
@@ -163,7 +163,7 @@ static struct fork_view fork_view_now(void)
 // ANCHOR: fork_same_address
 int fork_same_address(fork_report_fn *report)
 {
-	// TODO(stage 3): set fork_value, fork (fork_flushed), change the
+	// TODO(stage 1): set fork_value, fork (fork_flushed), change the
 	// value in the child, and report what each process sees; the parent
 	// reports after the child has exited (wait_child).
 	// Read 01-address-spaces.md#same-address.
@@ -180,7 +180,7 @@ int fork_same_address(fork_report_fn *report)
 // ANCHOR: fork_cow
 int fork_cow(struct cow_report *out)
 {
-	// TODO(stage 3): write into a private page (page_map), look at it
+	// TODO(stage 5): write into a private page (page_map), look at it
 	// (pagemap_lookup), fork, and record each step of a cow_report.
 	// The parent must look before the child writes: use one pipe for
 	// the parent's go and one for the child's report (pipes_open,
@@ -198,7 +198,7 @@ int fork_cow(struct cow_report *out)
 // ANCHOR: fork_child_writes
 int fork_child_writes(int sharing, int *seen)
 {
-	// TODO(stage 3): map a page with page_map(sharing), store the
+	// TODO(stage 1): map a page with page_map(sharing), store the
 	// parent's value, fork; the child stores its value and exits; the
 	// parent waits, then reads the page.
 	// Read 01-address-spaces.md#sharing-on-purpose.
@@ -211,13 +211,13 @@ int fork_child_writes(int sharing, int *seen)
 }
 // ANCHOR_END: fork_child_writes
 
-/* ---- stage 4: lazy allocation ----------------------------------------- */
+/* ---- stage 6: lazy allocation ----------------------------------------- */
 
 // ANCHOR: lazy_touch
 int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 	       struct lazy_report *out)
 {
-	// TODO(stage 4): map map_bytes of anonymous memory, turn huge pages
+	// TODO(stage 6): map map_bytes of anonymous memory, turn huge pages
 	// off for it (madvise MADV_NOHUGEPAGE), then count resident pages
 	// (pagemap_count_present) and minor faults (minor_faults) before
 	// and after touching each page once, through a volatile pointer.
@@ -232,7 +232,7 @@ int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 }
 // ANCHOR_END: lazy_touch
 
-/* ---- stage 5: protection faults --------------------------------------- */
+/* ---- stage 7: protection faults --------------------------------------- */
 
 /* Where the SIGSEGV handler jumps back to, and what it saw. */
 static sigjmp_buf fault_jump;
@@ -251,7 +251,7 @@ static void touch_byte(void *addr, enum probe_access access)
 // ANCHOR: fault_probe
 int fault_probe(void *addr, enum probe_access access, struct fault_report *out)
 {
-	// TODO(stage 5): write a handler, static void segv_handler(int sig,
+	// TODO(stage 7): write a handler, static void segv_handler(int sig,
 	// siginfo_t *info, void *context), that records si_addr and si_code
 	// in fault_addr and fault_code and siglongjmps to fault_jump. Here,
 	// install it with sigaction and SA_SIGINFO, set the sigsetjmp
@@ -269,7 +269,7 @@ int fault_probe(void *addr, enum probe_access access, struct fault_report *out)
 }
 // ANCHOR_END: fault_probe
 
-/* ---- stage 6: address-space layout randomization ---------------------- */
+/* ---- stage 2: address-space layout randomization ---------------------- */
 
 void aslr_probe_print(FILE *out)
 {
@@ -329,7 +329,7 @@ static _Noreturn void child_fail(int fd, int child_errno)
 // ANCHOR: aslr_sample
 int aslr_sample(const char *program, bool randomize, struct aslr_sample *out)
 {
-	// TODO(stage 6): fork; in the child set or clear ADDR_NO_RANDOMIZE
+	// TODO(stage 2): fork; in the child set or clear ADDR_NO_RANDOMIZE
 	// (personality(2): read the persona with PERSONALITY_QUERY first),
 	// point stdout at a pipe (dup2) and execl the program with the
 	// argument ASLR_PROBE_COMMAND; on failure child_fail. The parent

@@ -1,10 +1,11 @@
 /*
  * experiment.h: experiments on a process's address space.
  *
- *   fork       two processes, one virtual address, two values (stage 3)
- *   lazy       pages get frames only when first touched (stage 4)
- *   protect    what a forbidden access looks like: SIGSEGV (stage 5)
- *   aslr       where things land with and without randomization (stage 6)
+ *   fork       two processes, one virtual address, two values (stage 1),
+ *              copied on write (stage 5)
+ *   lazy       pages get frames only when first touched (stage 6)
+ *   protect    what a forbidden access looks like: SIGSEGV (stage 7)
+ *   aslr       where things land with and without randomization (stage 2)
  *
  * The experiments that fork return in the parent only; their children leave
  * with _exit. Each returns 0 on success and -1 with errno set on failure.
@@ -20,7 +21,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* ---- stage 3: fork --------------------------------------------------- */
+/* ---- stage 1: fork --------------------------------------------------- */
 
 enum {
 	FORK_PARENT_VALUE = 1, /* what the parent stores before forking */
@@ -74,7 +75,7 @@ int fork_cow(struct cow_report *out);
  */
 int fork_child_writes(int sharing, int *seen);
 
-/* ---- stage 4: lazy allocation ---------------------------------------- */
+/* ---- stage 6: lazy allocation ---------------------------------------- */
 
 /* How an experiment touches memory. */
 enum probe_access {
@@ -102,7 +103,7 @@ struct lazy_report {
 int lazy_touch(size_t map_bytes, size_t pages, enum probe_access access,
 	       struct lazy_report *out);
 
-/* ---- stage 5: protection faults -------------------------------------- */
+/* ---- stage 7: protection faults -------------------------------------- */
 
 /* What one access did. */
 struct fault_report {
@@ -120,7 +121,7 @@ struct fault_report {
  */
 int fault_probe(void *addr, enum probe_access access, struct fault_report *out);
 
-/* ---- stage 6: address-space layout randomization --------------------- */
+/* ---- stage 2: address-space layout randomization --------------------- */
 
 /* The argument that makes isolation-demo print one aslr_sample line. */
 #define ASLR_PROBE_COMMAND "aslr-probe"

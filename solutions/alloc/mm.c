@@ -1356,7 +1356,7 @@ static bool in_heap(const block_t *block)
 	       (uintptr_t)block->payload % ALIGNMENT == 0;
 	// END SOLUTION
 	//~ // TODO(stage 6): bounds and alignment.
-	//~ // Read 09-building-an-allocator.md#heap-checker.
+	//~ // Read 10-fast-lean-allocator.md#heap-checker.
 	//~ (void)block;
 	//~ return true;
 }
@@ -1392,7 +1392,7 @@ static bool check_block(int line, const block_t *block, bool prev_alloc)
 	// END SOLUTION
 	//~ // TODO(stage 6): alignment, size, bounds, bits, header == footer,
 	//~ // no two free blocks in a row.
-	//~ // Read 09-building-an-allocator.md#heap-checker.
+	//~ // Read 10-fast-lean-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)block;
 	//~ (void)prev_alloc;
@@ -1429,7 +1429,7 @@ static bool check_blocks(int line, struct heap_count *count)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6): prologue, every block, epilogue; count free ones.
-	//~ // Read 09-building-an-allocator.md#heap-checker.
+	//~ // Read 10-fast-lean-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)count;
 	//~ return true;
@@ -1482,7 +1482,7 @@ static bool check_free_lists(int line, size_t free_blocks)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6): walk every list, count, check links and classes.
-	//~ // Read 09-building-an-allocator.md#heap-checker.
+	//~ // Read 10-fast-lean-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)free_blocks;
 	//~ return true;
@@ -1522,7 +1522,7 @@ static bool check_quick_lists(int line, size_t quick_blocks)
 	return true;
 	// END SOLUTION
 	//~ // TODO(stage 6, if you have quick lists): as for the free lists.
-	//~ // Read 09-building-an-allocator.md#heap-checker.
+	//~ // Read 10-fast-lean-allocator.md#heap-checker.
 	//~ (void)line;
 	//~ (void)quick_blocks;
 	//~ return true;

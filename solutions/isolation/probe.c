@@ -18,7 +18,7 @@
 static const char PAGEMAP_PATH[] = "/proc/self/pagemap";
 static const char MAPS_PATH[] = "/proc/self/maps";
 
-/* ---- /proc/self/pagemap (stages 1 and 4) ----------------------------- */
+/* ---- /proc/self/pagemap (stages 4 and 6) ----------------------------- */
 
 size_t probe_page_size(void)
 {
@@ -49,7 +49,7 @@ struct pagemap_entry pagemap_decode(uint64_t raw)
 		e.frame = raw & frame_mask;
 	return e;
 	// END SOLUTION
-	//~ // TODO(stage 1): set each field from its bit; see the picture in
+	//~ // TODO(stage 4): set each field from its bit; see the picture in
 	//~ // probe.h. The frame is bits 0-54, but only if the page is present.
 	//~ // Read 02-inside-a-process.md#reading-pagemap.
 	//~ (void)bit_is_set;
@@ -71,7 +71,7 @@ int pagemap_read(int fd, const void *addr, uint64_t *raw)
 		errno = EINVAL; /* past the end: not a user-space address */
 	return -1;
 	// END SOLUTION
-	//~ // TODO(stage 1): read the 8-byte entry of the page holding addr.
+	//~ // TODO(stage 4): read the 8-byte entry of the page holding addr.
 	//~ // Which page is it (its vpn), and where is its entry in the file?
 	//~ // Use pread, and treat a short read as an error (errno = EINVAL).
 	//~ // Read 02-inside-a-process.md#pagemap-offset.
@@ -121,7 +121,7 @@ int pagemap_count_present(const void *start, size_t pages, size_t *count)
 		*count = present;
 	return rc;
 	// END SOLUTION
-	//~ // TODO(stage 4): open /proc/self/pagemap once, read the entry of
+	//~ // TODO(stage 6): open /proc/self/pagemap once, read the entry of
 	//~ // each page (pagemap_read) and count the present ones.
 	//~ // Read 02-inside-a-process.md#lazy-allocation.
 	//~ (void)start;
@@ -132,7 +132,7 @@ int pagemap_count_present(const void *start, size_t pages, size_t *count)
 }
 // ANCHOR_END: pagemap_count_present
 
-/* ---- /proc/self/maps (stage 2) --------------------------------------- */
+/* ---- /proc/self/maps (stage 3) --------------------------------------- */
 
 /* Returns true if perms is "rwxp"-shaped: [r-][w-][x-][ps]. */
 static bool perms_valid(const char *perms)
@@ -183,7 +183,7 @@ int maps_parse_line(const char *line, struct region *out)
 	*out = r;
 	return 0;
 	// END SOLUTION
-	//~ // TODO(stage 2): split the line into its six fields. sscanf can do
+	//~ // TODO(stage 3): split the line into its six fields. sscanf can do
 	//~ // the first five (look up SCNxPTR and SCNx64 in <inttypes.h>, and
 	//~ // %n in sscanf(3)); the path is the rest of the line after the
 	//~ // padding.
@@ -232,7 +232,7 @@ int maps_find_region(const void *addr, struct region *out)
 	errno = saved_errno;
 	return rc;
 	// END SOLUTION
-	//~ // TODO(stage 2): read /proc/self/maps line by line (getline), parse
+	//~ // TODO(stage 3): read /proc/self/maps line by line (getline), parse
 	//~ // each line and stop at the region holding addr. Free what you
 	//~ // allocate, close the file, and set errno as probe.h says.
 	//~ // Read 02-inside-a-process.md#where-things-live.

@@ -307,7 +307,7 @@ enum pt_result pt_translate(struct pagetable *pt, uint64_t va, enum access kind,
 			layout_offset(&pt->layout, va));
 	return PT_OK;
 	// END SOLUTION
-	//~ // TODO(stage 2): walk without allocating; a missing table or a
+	//~ // TODO(stage 3): walk without allocating; a missing table or a
 	//~ // PTE without PTE_PRESENT is PT_NOT_PRESENT. Check pte_allows(),
 	//~ // set PTE_ACCESSED (and PTE_DIRTY on a write), then build *pa.
 	//~ // Read 04-mmu-and-tlb.md#translating-an-address.

@@ -179,7 +179,7 @@ void vm_switch(struct vm *vm, struct addr_space *as)
 	// END SOLUTION
 	//~ // TODO(stage 6): make as current; flush the TLB first if the
 	//~ // space changes and vm->tlb_flush_on_switch is set.
-	//~ // Read 04-mmu-and-tlb.md#several-address-spaces.
+	//~ // Read 06-swapping-and-replacement.md#several-address-spaces.
 	//~ (void)vm;
 	//~ (void)as;
 }
@@ -617,7 +617,7 @@ static int cow_copy(struct vm *vm, size_t frame, uint64_t va, uint64_t perms)
 	//~ // TODO(stage 8): frame_drop_sharer() for the current space, then
 	//~ // vm_take_frame(); copy the bytes unless it returned frame itself;
 	//~ // vm_install() the copy, with no slot.
-	//~ // Read 05-page-faults.md#cow-in-the-simulator.
+	//~ // Read 06-swapping-and-replacement.md#cow-in-the-simulator.
 	//~ (void)vm;
 	//~ (void)frame;
 	//~ (void)va;
@@ -661,7 +661,7 @@ static enum vm_event vm_cow_fault(struct vm *vm, uint64_t va)
 	//~ // If frame_table[] says the PTE's frame has other sharers,
 	//~ // cow_copy(); else clear PTE_COW and set PTE_WRITABLE. Then
 	//~ // tlb_invalidate() the page and return VM_COW.
-	//~ // Read 05-page-faults.md#cow-in-the-simulator.
+	//~ // Read 06-swapping-and-replacement.md#cow-in-the-simulator.
 	//~ (void)as;
 	//~ (void)va;
 	//~ (void)cow_copy;
@@ -705,7 +705,7 @@ static int fork_page(struct vm *vm, struct addr_space *parent,
 	//~ // frame_add_sharer() the child; if writable, swap PTE_WRITABLE
 	//~ // for PTE_COW and tlb_invalidate() the parent's entry. Then the
 	//~ // child's PTE is a copy of the parent's.
-	//~ // Read 05-page-faults.md#cow-in-the-simulator.
+	//~ // Read 06-swapping-and-replacement.md#cow-in-the-simulator.
 	//~ (void)vm;
 	//~ (void)parent;
 	//~ (void)child;
@@ -745,7 +745,7 @@ struct addr_space *vm_fork(struct vm *vm, struct addr_space *parent)
 	// END SOLUTION
 	//~ // TODO(stage 8): for each page pt_next_entry() finds in the
 	//~ // parent's table, fork_page(); return the child.
-	//~ // Read 05-page-faults.md#cow-in-the-simulator.
+	//~ // Read 06-swapping-and-replacement.md#cow-in-the-simulator.
 	//~ (void)fork_page;
 	//~ errno = ENOSYS;
 	//~ return NULL;

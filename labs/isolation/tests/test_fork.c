@@ -1,5 +1,6 @@
 /*
- * Stage 3: fork gives the child a copy of the address space, copied lazily.
+ * Stage 1: fork gives the child a copy of the address space; stage 5: the
+ * copy is made lazily, on the first write.
  */
 #include "experiment.h"
 #include "harness.h"

@@ -1,5 +1,5 @@
 /*
- * Stage 2: parsing /proc/self/maps and finding the region of an address.
+ * Stage 3: parsing /proc/self/maps and finding the region of an address.
  */
 #include "harness.h"
 #include "probe.h"

@@ -1,5 +1,5 @@
 /*
- * Stage 1: decoding /proc/self/pagemap entries and reading the right one.
+ * Stage 4: decoding /proc/self/pagemap entries and reading the right one.
  */
 #include "harness.h"
 #include "support.h"

@@ -1,5 +1,5 @@
 /*
- * Stage 8: statistics, and vmsim's output and errors.
+ * Stages 4 and 5: statistics, and vmsim's output and errors.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>

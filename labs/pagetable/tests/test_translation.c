@@ -1,5 +1,5 @@
 /*
- * Stage 2: slicing addresses, walking and filling the page table, and
+ * Stage 2: slicing addresses, walking and filling the page table; stage 3:
  * translating with permissions.
  */
 #include <criterion/criterion.h>

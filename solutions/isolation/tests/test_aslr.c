@@ -1,5 +1,5 @@
 /*
- * Stage 6: address-space layout randomization, on and off.
+ * Stage 2: address-space layout randomization, on and off.
  */
 #include "experiment.h"
 #include "harness.h"

@@ -1,5 +1,5 @@
 /*
- * Stage 4: a mapping gets frames lazily, one minor fault per page touched.
+ * Stage 6: a mapping gets frames lazily, one minor fault per page touched.
  */
 #include "experiment.h"
 #include "harness.h"

@@ -1,5 +1,5 @@
 /*
- * Stage 5: forbidden accesses raise SIGSEGV, with si_addr and si_code.
+ * Stage 7: forbidden accesses raise SIGSEGV, with si_addr and si_code.
  */
 #include "experiment.h"
 #include "harness.h"

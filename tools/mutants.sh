@@ -1,0 +1,172 @@
+#!/bin/sh
+# mutants.sh: mutation testing of the labs' tests and rubrics (make mutants).
+#
+#     tools/mutants.sh [--jobs J] [--sample N] [--seed S] [--check] [LAB...]
+#
+# Plants one bug at a time in the solution regions of every lab's editable C
+# files (tools/mutate lists and applies them), grades each mutant with the
+# grader up to the last stage its region's stub names, and reports per lab
+# and stage how many the grade catches. A mutant is
+#   killed      when some stage up to that one scores less than full marks
+#               ("own stage" when the first such stage is the region's own);
+#   stillborn   when it does not compile (a mutant no student would submit);
+#   equivalent  when it is listed, with a reason, in tests/mutants-equivalent:
+#               it behaves like the solution, so no test can tell them apart;
+#   survived    otherwise: a test gap.
+# --sample N grades N mutants picked by --seed S (default 1) instead of all;
+# --check exits 1 if any mutant survived that the equivalent list does not
+# name (make test runs a sample this way). Results are cached by a hash of the
+# mutated file, the lab's other files and the grader, in build/mutants/cache,
+# so a second run grades only what changed. The table goes to stdout and
+# every mutant's line to build/mutants/results.tsv.
+set -eu
+cd "$(dirname "$0")/.."
+out=build/mutants
+jobs=2
+sample=0
+seed=1
+check=0
+labs=
+
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --jobs) jobs=$2; shift 2 ;;
+    --sample) sample=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --check) check=1; shift ;;
+    --one) shift; break ;;
+    -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
+    *) labs="$labs $1"; shift ;;
+  esac
+done
+
+# grade_one LAB FILE ID FIRST LAST: grades one mutant; prints its result line
+# "RESULT KILLER" (KILLER: the first stage that lost points, or -).
+grade_one() {
+  lab=$1 file=$2 id=$3 last=$5
+  dir=$out/run/$id
+  rm -rf "$dir" && mkdir -p "$dir/$lab"
+  for f in $(sed -n 's/^editable //p' "solutions/$lab/rubric"); do
+    mkdir -p "$dir/$lab/$(dirname "$f")"
+    cp "solutions/$lab/$f" "$dir/$lab/$f"
+  done
+  tools/mutate "solutions/$lab/$file" "$id" > "$dir/$lab/$file"
+  key=$( (cat "$out/print.$lab"; echo "$last"; cat "$dir/$lab/$file") |
+    sha256sum | cut -c1-32)
+  if [ -s "$out/cache/$key" ]; then
+    cat "$out/cache/$key"
+    rm -rf "$dir"
+    return
+  fi
+  # shellcheck disable=SC2086
+  grader/grade $SANDBOX --fail-fast --lab "$lab" --stage "$last" \
+    --json "$dir/report.json" \
+    "$dir" > "$dir/report.txt" 2>&1 || true
+  if grep -q "does not compile" "$dir/report.txt"; then
+    result="stillborn -"
+  elif ! tools/score "$dir/report.json" "$lab" > /dev/null 2>&1; then
+    result="error -"   # the grader gave no report: never counted as killed
+  else
+    killer=$(tools/score --stages "$dir/report.json" "$lab" |
+      awk '$2 < $3 { print $1; exit }')
+    if [ -n "$killer" ]; then result="killed $killer"; else result="survived -"; fi
+  fi
+  echo "$result" > "$out/cache/$key"
+  echo "$result"
+  [ "${result%% *}" = error ] || rm -rf "$dir"
+}
+
+if [ "$#" -gt 0 ]; then   # --one LAB FILE ID FIRST LAST (a job of xargs)
+  grade_one "$@"
+  exit 0
+fi
+
+mkdir -p "$out/cache"
+rm -rf "$out/run"
+[ -n "$labs" ] || labs=$(cd solutions && ls -d */ | tr -d /)
+
+# The grader refuses code other than labs/ unconfined: without a working
+# bubblewrap, grade our own mutants with the sandbox off (as tests/run.sh).
+SANDBOX=
+if ! bwrap --unshare-all --unshare-user --disable-userns --cap-drop ALL \
+    --ro-bind / / true > /dev/null 2>&1; then
+  SANDBOX="--sandbox off"
+fi
+export SANDBOX
+
+# Every mutant: LAB FILE ID FIRST LAST LINE OP DESCRIPTION, tab-separated. A lab's
+# fingerprint (its files and the grader) keys the cache.
+: > "$out/all.tsv"
+for lab in $labs; do
+  [ -f "solutions/$lab/rubric" ] || { echo "mutants.sh: no lab $lab" >&2; exit 2; }
+  find "solutions/$lab" grader/harness grader -maxdepth 2 -type f \
+    \( -name '*.c' -o -name '*.h' -o -name rubric -o -name Makefile \) |
+    sort | xargs cat | sha256sum > "$out/print.$lab"
+  for file in $(sed -n 's/^editable \(.*\.c\)$/\1/p' "solutions/$lab/rubric"); do
+    tools/mutate "solutions/$lab/$file" |
+      awk -F '\t' -v lab="$lab" -v file="$file" -v OFS='\t' \
+        '{ print lab, file, $1, $2, $3, $4, $5, $6 }' >> "$out/all.tsv"
+  done
+done
+
+# The mutants to grade: all, or a sample that depends only on the seed and
+# the mutants' IDs (so the same seed picks the same mutants).
+if [ "$sample" -gt 0 ]; then
+  while IFS="$(printf '\t')" read -r lab file id rest; do
+    printf '%s\t%s\t%s\t%s\t%s\n' "$(printf '%s %s' "$seed" "$id" | cksum | cut -d' ' -f1)" \
+      "$lab" "$file" "$id" "$rest"
+  done < "$out/all.tsv" | sort -n | head -n "$sample" | cut -f2- > "$out/chosen.tsv"
+else
+  cp "$out/all.tsv" "$out/chosen.tsv"
+fi
+echo "mutants: $(wc -l < "$out/all.tsv") in all; grading $(wc -l < "$out/chosen.tsv") with $jobs jobs"
+
+started=$(date +%s)
+cut -f1-5 "$out/chosen.tsv" |
+  xargs -P "$jobs" -L 1 sh -c 'printf "%s\t%s\n" "$3" "$("$0" --one "$@")"' tools/mutants.sh \
+  > "$out/graded.tsv"
+elapsed=$(( $(date +%s) - started ))
+
+# Join: each chosen mutant with its result and whether it is equivalent.
+sort "$out/graded.tsv" > "$out/graded.sorted"
+awk -F '\t' -v OFS='\t' '
+  FILENAME == ARGV[1] { if ($0 !~ /^#/ && NF) equivalent[$1] = 1; next }
+  FILENAME == ARGV[2] { split($2, r, " "); result[$1] = r[1]; killer[$1] = r[2]; next }
+  {
+    res = result[$3]
+    if (res == "survived" && ($3 in equivalent)) res = "equivalent"
+    print $1, $2, $3, $4, $5, $7, res, killer[$3], $8
+  }' tests/mutants-equivalent "$out/graded.sorted" "$out/chosen.tsv" > "$out/results.tsv"
+
+# The table: per lab and stage (the region's first stage).
+echo
+printf '%-10s %5s %8s %9s %6s %7s %10s %9s %9s\n' lab stage mutants stillborn killed "(own)" equivalent survived "kill rate"
+awk -F '\t' '
+  {
+    k = $1 SUBSEP $4; keys[k] = 1; n[k]++
+    if ($7 == "stillborn") still[k]++
+    if ($7 == "killed") { killed[k]++; if ($8 >= $4 && $8 <= $5) own[k]++ }
+    if ($7 == "equivalent") eq[k]++
+    if ($7 == "survived" || $7 == "error") surv[k]++
+  }
+  END {
+    for (k in keys) {
+      split(k, p, SUBSEP)
+      live = killed[k] + surv[k]
+      rate = live ? sprintf("%.0f%%", 100 * killed[k] / live) : "-"
+      printf "%-10s %5d %8d %9d %6d %7d %10d %9d %9s\n", p[1], p[2], n[k], still[k], killed[k], own[k], eq[k], surv[k], rate
+    }
+  }' "$out/results.tsv" | sort -k1,1 -k2,2n
+awk -F '\t' '
+  { n++; if ($7 == "killed") k++; if ($7 == "survived" || $7 == "error") s++ }
+  END { printf "all: %d mutants, %d killed, %d survived: kill rate %.1f%% of the non-equivalent, compiling mutants\n", n, k, s, (k + s) ? 100 * k / (k + s) : 0 }' "$out/results.tsv"
+echo "graded in ${elapsed} s; results in $out/results.tsv"
+
+survivors=$(awk -F '\t' '$7 == "survived" || $7 == "error"' "$out/results.tsv")
+if [ -n "$survivors" ]; then
+  echo
+  echo "Survivors (a test gap, or an equivalent mutant to list in tests/mutants-equivalent):"
+  echo "$survivors" | awk -F '\t' '{ printf "  %s %s (stage %s, %s) %s\n    see: tools/mutate solutions/%s/%s %s | diff solutions/%s/%s -\n", $7, $3, $4, $6, $9, $1, $2, $3, $1, $2 }'
+  [ "$check" -eq 0 ] || exit 1
+fi
+exit 0
