@@ -16,7 +16,9 @@ BOOK_OUT := book/out
 
 SUBMISSION ?= labs
 GRADE_FLAGS := $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
+	$(if $(STAGES),--stages $(STAGES)) \
 	$(if $(JSON),--json $(JSON)) $(if $(GRADESCOPE),--gradescope $(GRADESCOPE)) \
+	$(if $(PRAIRIELEARN),--prairielearn $(PRAIRIELEARN)) \
 	$(if $(SANDBOX),--sandbox $(SANDBOX))
 
 .PHONY: all help grade grade-class test skeletons official book student-book bench asan \
@@ -29,6 +31,8 @@ help:
 	@echo "make grade [SUBMISSION=dir] [LAB=name] [STAGE=n] [JSON=f] [GRADESCOPE=f]"
 	@echo "           [SANDBOX=auto|on|off]"
 	@echo "make grade-class CLASS=dir [OUT=dir] [JOBS=n]   every student's folder in CLASS"
+	@echo "make gradescope|prairielearn|autolab [LAB=l] [STAGES=a-b] [SANDBOX=on|off]"
+	@echo "                 the grader's package for that platform, in build/"
 	@echo "make test        the workbook's own tests (what CI runs)"
 	@echo "make book        book/out/workbook.{html,pdf,epub}"
 	@echo "make skeletons   regenerate labs/ and grader/official/ from solutions/"
@@ -94,13 +98,14 @@ grade-class: grader/grade official
 # run, so make test there stops after the grader's own tests.
 test: all format-check | deps-test
 	tests/run.sh
+	$(MAKE) platforms-check
 	$(if $(wildcard solutions),$(MAKE) -C practice check)
 	$(if $(wildcard solutions),$(MAKE) book student-book)
 
 # Every C file of ours follows .clang-format (Debian's clang-format); the
 # skeletons in labs/ too, when they are ours (a handout's labs/ are the
 # student's). `make format` fixes what format-check finds.
-FORMAT_DIRS := solutions grader tools experiments practice bench $(if $(wildcard solutions),labs)
+FORMAT_DIRS := solutions grader tools platforms experiments practice bench $(if $(wildcard solutions),labs)
 FORMAT_FILES = $(shell find $(wildcard $(FORMAT_DIRS)) -path grader/official -prune \
 	-o -name '*.[ch]' -print)
 format-check: | deps-test
@@ -120,16 +125,10 @@ skeletons: tools/skelgen official
 
 # The grader's own copy of each lab (the skeleton, with the official tests,
 # rubric and Makefile) is generated from solutions/ at every build, never
-# committed; the handout, which has no solutions/, ships it ready-made.
-official: tools/skelgen
-	@if [ -d solutions ]; then \
-		rm -rf grader/official.new && mkdir -p grader/official.new && \
-		for lab in $(SOLUTION_LABS); do \
-			tools/skelgen $$lab grader/official.new/$$(basename $$lab) || exit 1; \
-		done && rm -rf grader/official && mv grader/official.new grader/official; \
-	elif [ ! -d grader/official ]; then \
-		echo "no solutions/ and no grader/official/: the grader has no labs" >&2; \
-		exit 1; fi
+# committed, and built, so that the grader compiles only a student's own
+# files; the handout, which has no solutions/, ships it ready-made.
+official: tools/skelgen | deps-grade
+	+@sh tools/official.sh $(SOLUTION_LABS)
 
 book: all | deps-book
 	rm -rf $(BOOK_OUT) && mkdir -p $(BOOK_OUT)
@@ -181,4 +180,7 @@ clean:
 	@for lab in $(SOLUTION_LABS) $(STUDENT_LABS); do \
 		$(MAKE) -C $$lab TOP=$(ROOT) clean; done
 	$(if $(wildcard practice),$(MAKE) -C practice clean)
-	rm -rf $(BOOK_OUT) build tools/skelgen tools/score tools/mutate
+	rm -rf $(BOOK_OUT) build tools/skelgen tools/score tools/mutate platforms/check-result
+	$(if $(wildcard solutions),rm -rf grader/official)
+
+include mk/platforms.mk

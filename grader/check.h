@@ -49,6 +49,9 @@ struct outcome {
 	int max_score; /* points available: 0 when skipped */
 	char message[OUTCOME_MESSAGE_CAP];
 	char rerun[OUTCOME_RERUN_CAP]; /* the command that reruns the check */
+	double seconds; /* how long grading it took (wall clock) */
+	bool stalled;   /* the lab's code hung before any test body ran: the
+		       * lab's other checks would hang too (lab.c) */
 };
 
 struct sandbox; /* sandbox.h */

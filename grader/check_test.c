@@ -10,6 +10,7 @@
  *
  *   from the runner, on its descriptor 3 (a pipe only it holds):
  *     key HEX                              the key of the end tokens
+ *     begin SUITE/TEST                     the test's body is starting
  *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict
  *     message SUITE/TEST TEXT              a failed assertion
  *   from each test's process, through a FIFO in the check's own folder:
@@ -22,6 +23,11 @@
  * with .signal or .exit_code, has ENDS 0 and needs no end record.) A test
  * with no result at all was cut short by a crash of the runner or by the
  * time limit. A skipped test counts only on a row the rubric lets skip.
+ *
+ * A row whose tests time out with no begin record at all hung in the
+ * suites' .init, the lab's own set-up (mm_init...), before any test body
+ * ran: the row then says the lab stalled (outcome.stalled), and lab.c fails the
+ * lab's remaining rows at once rather than let each wait out its limit.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "check.h"
@@ -195,6 +201,7 @@ static int list_tests(const struct check_env *env, struct test_list *list)
 /* What the records say about one test. */
 struct test_report {
 	bool has_result;
+	bool begun;    /* a begin record: the body started */
 	int results;   /* result records: the runner writes one */
 	int ends;      /* end records with the right token */
 	int forged;    /* end records with a wrong one */
@@ -284,6 +291,8 @@ static void read_report(const char *results, const char *ends,
 			tr->results++;
 			tr->status = parse_status(word);
 			tr->must_end = must_end != 0;
+		} else if (strcmp(kind, "begin") == 0) {
+			tr->begun = true;
 		} else if (strcmp(kind, "message") == 0 &&
 			   tr->message[0] == '\0') {
 			snprintf(tr->message, sizeof tr->message, "%s",
@@ -392,6 +401,18 @@ static size_t count_matches(const struct check *c, const struct test_list *list)
 	return matched;
 }
 
+/* Says in msg (which may hold the run's output) how a test timed out:
+ * in its body, or before it, in its suite's set-up. */
+static void explain_timeout(const struct test_report *tr, char *msg, size_t cap)
+{
+	if (msg[0] == '\0')
+		snprintf(msg, cap, "the test did not finish in its time limit");
+	if (!tr->begun)
+		snprintf(msg + strlen(msg), cap - strlen(msg),
+			 "\nits body never began: it hung in its suite's "
+			 "set-up (.init)");
+}
+
 /*
  * Judges every test the row matches from the run's records and puts the
  * row's status and message into o. Its length is the list of ways a test
@@ -407,6 +428,7 @@ static void judge_group(const struct check *c, const struct test_list *list,
 	const char *ends = run->channel[1] ? run->channel[1] : "";
 	bool keyed = read_key(results, key);
 	size_t matched = count_matches(c, list), passed = 0, skipped = 0;
+	size_t begun = 0, timed_out = 0;
 	o->status = STATUS_PASSED;
 	for (size_t i = 0; i < list->count; i++) {
 		if (fnmatch(c->name, list->names[i], 0) != 0)
@@ -416,6 +438,10 @@ static void judge_group(const struct check *c, const struct test_list *list,
 			    &tr);
 		char msg[OUTCOME_MESSAGE_CAP / 2];
 		enum status s = judge_test(&tr, run, seconds, msg, sizeof msg);
+		if (s == STATUS_TIMEOUT)
+			explain_timeout(&tr, msg, sizeof msg);
+		begun += tr.begun;
+		timed_out += s == STATUS_TIMEOUT;
 		passed += s == STATUS_PASSED;
 		skipped += s == STATUS_SKIPPED;
 		bool first_failure = s != STATUS_PASSED &&
@@ -429,6 +455,8 @@ static void judge_group(const struct check *c, const struct test_list *list,
 				 matched > 1 ? list->names[i] : "",
 				 matched > 1 ? ": " : "", msg);
 	}
+	/* the run never reached a test body: it hung in the lab's set-up */
+	o->stalled = timed_out > 0 && begun == 0;
 	if (o->status == STATUS_PASSED && skipped > 0 && !c->may_skip) {
 		/* a skip is the machine's reason on rows that declare it; on
 		 * any other row, the test's code asked for it */
@@ -500,6 +528,7 @@ static void grade(const struct check *c, const struct check_env *env,
 	const struct test_list *list = *state;
 	if (list->failure[0] != '\0') {
 		o->status = list->failure_status;
+		o->stalled = list->failure_status == STATUS_TIMEOUT;
 		snprintf(o->message, sizeof o->message, "%s", list->failure);
 		return;
 	}

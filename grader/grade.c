@@ -1,12 +1,17 @@
 /*
  * grade: the workbook's grader.
  *
- *     grade [--lab NAME] [--stage N] [--json FILE] [--gradescope FILE]
- *           [--csv FILE [--name NAME]] [--list-files] [--timeout S] [--sandbox auto|on|off]
- *           [--fail-fast] [--verbose] [--root DIR] [SUBMISSION_DIR]
+ *     grade [--lab NAME] [--stage N | --stages A-B] [--json FILE]
+ *           [--gradescope FILE] [--prairielearn FILE] [--autolab]
+ *           [--csv FILE [--name NAME]] [--list-files] [--timeout S]
+ *           [--sandbox auto|on|off] [--fail-fast] [--verbose] [--root DIR]
+ *           [SUBMISSION_DIR]
  *
  * Grades a submission (a folder shaped like labs/; default "labs") against
- * each lab's rubric, prints one line per check and ends with "Score: X/Y".
+ * each lab's rubric, prints one line per check and ends with "Score: X/Y"
+ * (then, with --autolab, Autolab's autoresult line). --stage N grades
+ * stages 1 to N, --stages A-B stages A to B. The platforms' result files
+ * are Gradescope's and PrairieLearn's results.json (report.h).
  * The official files (headers, tests, Makefiles, rubrics) come from the
  * grader's own copies in ROOT/grader/official/, never from the submission.
  * The submission's code is built and run in a bubblewrap sandbox
@@ -36,22 +41,26 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { MAX_LABS = 8, PATH_CAP = 4096 };
 
 struct args {
-	const char *lab, *json, *gradescope, *csv, *name, *root, *submission;
-	int stage, timeout;
+	const char *lab, *json, *gradescope, *prairielearn, *csv, *name, *root,
+		*submission;
+	int first_stage, stage, timeout;
 	enum sandbox_mode sandbox;
-	bool list_files, verbose, fail_fast;
+	bool list_files, verbose, autolab, fail_fast;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: grade [--lab NAME] [--stage N] [--json FILE] "
-		"[--gradescope FILE]\n"
+		"usage: grade [--lab NAME] [--stage N | --stages A-B] "
+		"[--json FILE]\n"
+		"             [--gradescope FILE] [--prairielearn FILE] "
+		"[--autolab]\n"
 		"             [--csv FILE [--name NAME]] "
 		"[--list-files] [--timeout S]\n"
 		"             [--sandbox auto|on|off] [--fail-fast] "
@@ -85,6 +94,19 @@ static int parse_positive(const char *opt, const char *value)
 	return (int)v;
 }
 
+/* Parses --stages A-B (or N, for stage N alone) into a; exits if bad. */
+static void parse_stages(const char *value, struct args *a)
+{
+	int first, last, end = 0;
+	if (sscanf(value, "%d-%d%n", &first, &last, &end) == 2 &&
+	    value[end] == '\0' && first >= 1 && first <= last) {
+		a->first_stage = first;
+		a->stage = last;
+		return;
+	}
+	a->first_stage = a->stage = parse_positive("--stages", value);
+}
+
 static struct args parse_args(int argc, char **argv)
 {
 	enum {
@@ -92,6 +114,9 @@ static struct args parse_args(int argc, char **argv)
 		STAGE,
 		JSON,
 		GRADESCOPE,
+		PRAIRIELEARN,
+		AUTOLAB,
+		STAGES,
 		CSV,
 		NAME,
 		LIST_FILES,
@@ -105,6 +130,9 @@ static struct args parse_args(int argc, char **argv)
 		{"stage", required_argument, NULL, STAGE},
 		{"json", required_argument, NULL, JSON},
 		{"gradescope", required_argument, NULL, GRADESCOPE},
+		{"prairielearn", required_argument, NULL, PRAIRIELEARN},
+		{"autolab", no_argument, NULL, AUTOLAB},
+		{"stages", required_argument, NULL, STAGES},
 		{"csv", required_argument, NULL, CSV},
 		{"name", required_argument, NULL, NAME},
 		{"list-files", no_argument, NULL, LIST_FILES},
@@ -125,6 +153,7 @@ static struct args parse_args(int argc, char **argv)
 			a.lab = optarg;
 			break;
 		case STAGE:
+			a.first_stage = 1;
 			a.stage = parse_positive("--stage", optarg);
 			break;
 		case JSON:
@@ -132,6 +161,15 @@ static struct args parse_args(int argc, char **argv)
 			break;
 		case GRADESCOPE:
 			a.gradescope = optarg;
+			break;
+		case PRAIRIELEARN:
+			a.prairielearn = optarg;
+			break;
+		case AUTOLAB:
+			a.autolab = true;
+			break;
+		case STAGES:
+			parse_stages(optarg, &a);
 			break;
 		case CSV:
 			a.csv = optarg;
@@ -354,18 +392,32 @@ static int grade_labs(const struct args *a, const struct grade_options *opt,
 
 /* Writes the report files asked for; returns 1 if one could not be. */
 static int write_reports(const struct args *a, const struct lab_result *results,
-			 size_t n, const char *sandbox)
+			 size_t n, const struct report_run *run)
 {
+	const char *sandbox = run->sandbox;
 	int rc = 0;
 	if (a->json && report_json(a->json, results, n, sandbox) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->json), rc = 1;
-	if (a->gradescope && report_gradescope(a->gradescope, results, n) != 0)
+	if (a->gradescope &&
+	    report_gradescope(a->gradescope, results, n, run) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->gradescope),
+			rc = 1;
+	if (a->prairielearn &&
+	    report_prairielearn(a->prairielearn, results, n, run) != 0)
+		fprintf(stderr, "grade: cannot write %s\n", a->prairielearn),
 			rc = 1;
 	const char *name = a->name ? a->name : a->submission;
 	if (a->csv && report_csv(a->csv, name, results, n, sandbox) != 0)
 		fprintf(stderr, "grade: cannot write %s\n", a->csv), rc = 1;
 	return rc;
+}
+
+static double seconds_since(struct timespec start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start.tv_sec) +
+	       (double)(now.tv_nsec - start.tv_nsec) / 1e9;
 }
 
 static int grade_all(const struct args *a, const char *root, char **labs,
@@ -377,6 +429,8 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 			a->submission);
 		return 2;
 	}
+	struct timespec started;
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	char scratch[PATH_MAX], sandbox[600];
 	if (make_scratch(scratch, sizeof scratch) != 0)
 		return 1;
@@ -387,8 +441,10 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		return rc;
 	}
 	open_box = sb;
-	printf("Grading %s%s\n", a->submission,
-	       a->stage ? " (up to the stage asked for)" : "");
+	printf("Grading %s", a->submission);
+	if (a->stage > 0)
+		printf(" (stages %d to %d)", a->first_stage, a->stage);
+	printf("\n");
 	printf("Sandbox: %s\n", sb != NULL
 					? "bubblewrap (no network; sees only "
 					  "the lab and the system's programs)"
@@ -398,14 +454,19 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 				    .submission = a->submission,
 				    .scratch = scratch,
 				    .sandbox = sb,
+				    .first_stage = a->first_stage,
 				    .stage = a->stage,
 				    .timeout = a->timeout,
 				    .fail_fast = a->fail_fast};
 	static struct lab_result results[MAX_LABS];
 	int score, max;
 	rc = grade_labs(a, &opt, labs, n, results, &score, &max);
-	rc |= write_reports(a, results, n, sandbox);
+	struct report_run run = {.sandbox = sandbox,
+				 .seconds = seconds_since(started)};
+	rc |= write_reports(a, results, n, &run);
 	printf("\nScore: %d/%d\n", score, max);
+	if (a->autolab && report_autolab(stdout, results, n) != 0)
+		rc = 1; /* the autoresult: Autolab reads the last line */
 	for (size_t i = 0; i < n; i++)
 		lab_result_free(&results[i]);
 	open_box = NULL;

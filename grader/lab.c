@@ -5,10 +5,12 @@
  *   2. Copy that official copy to a scratch folder, then the editable files
  *      from the submission over it: nothing else of the submission is read.
  *   3. Build it with make, without -Werror (warnings are shown, not marked).
- *   4. Run each check of stages 1..N, each by its kind (check.h). The
+ *   4. Run each check of stages A..B (1..N), each by its kind (check.h). The
  *      lab's folder is read-only to them, so that no check can change the
  *      programs the next one runs; a check that needs a folder of its own
- *      gets one, next to the lab's.
+ *      gets one, next to the lab's. A check that saw the lab's code hang
+ *      before any test began (outcome.stalled) stops the rest: they fail at
+ *      once with that reason, since each would hang too.
  */
 #include "lab.h"
 #include "proc.h"
@@ -25,10 +27,12 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
 	BUILD_SECONDS = 300,
+	BUILD_JOBS_MAX = 4,
 	EDITABLE_FILE_CAP = 4 * 1024 * 1024,
 	PATH_CAP = 4096,
 	COMMAND_CAP = 8192,
@@ -136,13 +140,25 @@ static int take_editable(int dirfd, const char *from, const char *path,
 	return 0;
 }
 
+/* Jobs for make: the machine's cores, at most BUILD_JOBS_MAX (a lab has a
+ * few dozen files; more jobs only crowd a class graded JOBS at a time). */
+static int build_jobs(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores < 1                ? 1
+	       : cores > BUILD_JOBS_MAX ? BUILD_JOBS_MAX
+					: (int)cores;
+}
+
 /* Steps 2 and 3: the scratch copy and its build. Returns 0 if it built. */
 static int prepare_lab(const char *lab, const struct grade_options *opt,
 		       const char *dir, struct lab_result *res)
 {
 	char q1[PATH_CAP], q2[PATH_CAP], cmd[COMMAND_CAP], path[PATH_CAP];
 	snprintf(path, sizeof path, "%s/grader/official/%s", opt->root, lab);
-	snprintf(cmd, sizeof cmd, "cp -R %s %s",
+	/* -p: the official build keeps its times, older than the student's
+	 * files, so make compiles only those again */
+	snprintf(cmd, sizeof cmd, "cp -Rp %s %s",
 		 proc_quote(path, q1, sizeof q1),
 		 proc_quote(dir, q2, sizeof q2));
 	if (!run_quiet(cmd, 60)) {
@@ -160,8 +176,8 @@ static int prepare_lab(const char *lab, const struct grade_options *opt,
 		close(dirfd);
 	if (rc != 0)
 		return -1;
-	snprintf(cmd, sizeof cmd, "make TOP=%s WERROR= SANITIZE= 2>&1",
-		 proc_quote(opt->root, q1, sizeof q1));
+	snprintf(cmd, sizeof cmd, "make -j%d TOP=%s WERROR= SANITIZE= 2>&1",
+		 build_jobs(), proc_quote(opt->root, q1, sizeof q1));
 	struct proc_limits lim = {
 		.seconds = BUILD_SECONDS, .dir = dir, .limit_memory = true};
 	struct sandbox_binds binds = {.dir_writable = true};
@@ -248,6 +264,32 @@ static void grade_check(const struct check *c, size_t i, struct check_env *env,
 	env->own = NULL;
 }
 
+/* grade_check, timed into o->seconds. */
+static void timed_check(const struct check *c, size_t i, struct check_env *env,
+			struct kind_states *ks, struct outcome *o)
+{
+	struct timespec start, end;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	grade_check(c, i, env, ks, o);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	o->seconds = (double)(end.tv_sec - start.tv_sec) +
+		     (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+}
+
+/*
+ * The early stop: check c saw the lab's code hang before any test began
+ * (in mm_init, say). Every check of the lab runs that code, so each would
+ * wait out its own limit; writes into stop why they are not run instead.
+ */
+static void note_stall(const struct check *c, char *stop, size_t cap)
+{
+	snprintf(stop, cap,
+		 "not run: the lab's code hung before its first test began "
+		 "(stage %d, %s); every check of this lab runs that code, so "
+		 "each would wait out its time limit: fix that first",
+		 c->stage, c->name);
+}
+
 /* Step 4: every check of the graded stages. */
 static void run_checks(const char *lab, const struct grade_options *opt,
 		       const char *dir, bool built, struct lab_result *res)
@@ -262,10 +304,10 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 						   ? opt->timeout
 						   : res->rubric.timeout};
 	struct kind_states ks = {0};
-	bool lost = false; /* a check lost points (for --fail-fast) */
+	char stop[OUTCOME_MESSAGE_CAP] = ""; /* why the rest are not run */
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
-		if (c->stage > res->max_stage)
+		if (c->stage < res->min_stage || c->stage > res->max_stage)
 			continue;
 		struct outcome *o = &res->outcomes[res->noutcomes++];
 		*o = (struct outcome){.check = c, .status = STATUS_FAILED};
@@ -276,14 +318,18 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 		if (!built)
 			snprintf(o->message, sizeof o->message, "%s",
 				 res->problem);
-		else if (lost && opt->fail_fast)
-			snprintf(o->message, sizeof o->message,
+		else if (stop[0] != '\0')
+			snprintf(o->message, sizeof o->message, "%s", stop);
+		else
+			timed_check(c, i, &env, &ks, o);
+		if (o->stalled && stop[0] == '\0')
+			note_stall(c, stop, sizeof stop);
+		finish_outcome(o);
+		if (opt->fail_fast && o->score < o->max_score &&
+		    stop[0] == '\0')
+			snprintf(stop, sizeof stop,
 				 "not run: --fail-fast stopped at the first "
 				 "check that lost points");
-		else
-			grade_check(c, i, &env, &ks, o);
-		finish_outcome(o);
-		lost = lost || o->score < o->max_score;
 		res->score += o->score;
 		res->max_score += o->max_score;
 	}
@@ -305,6 +351,7 @@ void lab_grade(const char *lab, const struct grade_options *opt,
 	res->max_stage = opt->stage > 0 && opt->stage < res->rubric.nstages
 				 ? opt->stage
 				 : res->rubric.nstages;
+	res->min_stage = opt->first_stage > 0 ? opt->first_stage : 1;
 	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, lab);
 	/* the build and the checks share one budget: code that hangs
 	 * everywhere costs one budget, not one time limit per check */

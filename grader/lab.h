@@ -17,7 +17,7 @@ struct lab_result {
 	char name[64];
 	struct rubric rubric;
 	bool rubric_ok;
-	int max_stage; /* stages 1..max_stage were graded */
+	int min_stage, max_stage; /* stages min..max were graded */
 	char problem
 		[OUTCOME_MESSAGE_CAP]; /* lab-wide: missing file, no build */
 	char warnings[OUTCOME_MESSAGE_CAP]; /* compiler warnings, shown only */
@@ -31,9 +31,10 @@ struct grade_options {
 	const char *submission;        /* a folder shaped like labs/ */
 	const char *scratch;           /* an empty folder of the grader's own */
 	const struct sandbox *sandbox; /* NULL: the code runs unconfined */
-	int stage;                     /* grade stages 1..stage; 0 for all */
-	int timeout;    /* seconds per check; 0 for the rubric's */
-	bool fail_fast; /* stop a lab at its first check that loses points */
+	int first_stage; /* grade stages first_stage..stage; 0 for 1 */
+	int stage;       /* ..stage; 0 for all */
+	int timeout;     /* seconds per check; 0 for the rubric's */
+	bool fail_fast;  /* stop a lab at its first check that loses points */
 };
 
 /* Grades one lab; always fills res, whatever the submission does. */

@@ -1,5 +1,6 @@
 /*
- * report.c: the table, the JSON report and Gradescope's results.json.
+ * report.c: the table, the JSON report, the CSV row, and what the
+ * platforms' reports (report_*.c) share.
  */
 #include "report.h"
 
@@ -16,8 +17,7 @@ static const char *status_label(enum status s)
 	return labels[s];
 }
 
-/* A check's name as the reports show it: "[stage] name". */
-static void check_title(const struct outcome *o, char *buf, size_t cap)
+void report_check_title(const struct outcome *o, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "stage %d: %s", o->check->stage, o->check->name);
 }
@@ -79,7 +79,7 @@ void report_table(FILE *out, const struct lab_result *lab, bool verbose)
 static cJSON *outcome_json(const struct outcome *o)
 {
 	char title[512];
-	check_title(o, title, sizeof title);
+	report_check_title(o, title, sizeof title);
 	cJSON *t = cJSON_CreateObject();
 	cJSON_AddStringToObject(t, "name", title);
 	cJSON_AddNumberToObject(t, "score", o->score);
@@ -89,11 +89,11 @@ static cJSON *outcome_json(const struct outcome *o)
 	cJSON_AddNumberToObject(t, "stage", o->check->stage);
 	cJSON_AddStringToObject(t, "section", o->check->section);
 	cJSON_AddStringToObject(t, "rerun", o->rerun);
+	cJSON_AddNumberToObject(t, "seconds", (int)(o->seconds * 100) / 100.0);
 	return t;
 }
 
-/* Writes the JSON text of root to path; frees root. Returns 0 or -1. */
-static int write_json(const char *path, cJSON *root)
+int report_write_json(const char *path, cJSON *root)
 {
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
@@ -133,7 +133,7 @@ int report_json(const char *path, const struct lab_result *labs, size_t n,
 	cJSON_AddNumberToObject(root, "max_score", max);
 	cJSON_AddStringToObject(root, "sandbox", sandbox);
 	cJSON_AddItemToObject(root, "labs", arr);
-	return write_json(path, root);
+	return report_write_json(path, root);
 }
 
 /* Writes text as one CSV field: quoted, with its quotes doubled. */
@@ -173,39 +173,59 @@ int report_csv(const char *path, const char *submission,
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-int report_gradescope(const char *path, const struct lab_result *labs, size_t n)
+void report_check_text(const struct outcome *o, char *buf, size_t cap)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *tests = cJSON_CreateArray();
-	int score = 0;
+	if (o->status == STATUS_PASSED || o->status == STATUS_SKIPPED)
+		snprintf(buf, cap, "%s%s%s", status_name(o->status),
+			 o->message[0] != '\0' ? ": " : "", o->message);
+	else
+		snprintf(buf, cap, "%s: %s\nreread: chapters/%s\nrerun: %s",
+			 status_name(o->status), o->message, o->check->section,
+			 o->rerun);
+}
+
+void report_summary(const struct lab_result *labs, size_t n,
+		    const struct report_run *run, char *buf, size_t cap)
+{
+	size_t len = (size_t)snprintf(buf, cap, "Sandbox: %s\n", run->sandbox);
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(
+			buf + len, cap - len, "%s: %d/%d%s%s\n", labs[i].name,
+			labs[i].score, labs[i].max_score,
+			labs[i].problem[0] != '\0' ? ": " : "",
+			labs[i].problem[0] != '\0' ? labs[i].problem : "");
+}
+
+/* Reads "traces=N" and the figures after it from an mdriver proof. */
+static bool mdriver_figures(const char *message, int *traces, double *util,
+			    double *kops)
+{
+	const char *p = strstr(message, "mdriver traces=");
+	*kops = 0;
+	return p != NULL &&
+	       sscanf(p, "mdriver traces=%d correct=%*d util=%lf kops=%lf",
+		      traces, util, kops) >= 2;
+}
+
+bool report_alloc_figures(const struct lab_result *labs, size_t n, double *util,
+			  double *kops)
+{
+	int best = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(labs[i].name, "alloc") != 0)
+			continue;
 		for (size_t k = 0; k < labs[i].noutcomes; k++) {
 			const struct outcome *o = &labs[i].outcomes[k];
-			char title[600], output[OUTCOME_MESSAGE_CAP + 1200];
-			snprintf(title, sizeof title, "%s: ", labs[i].name);
-			check_title(o, title + strlen(title),
-				    sizeof title - strlen(title));
-			snprintf(output, sizeof output, "%s: %s%s%s",
-				 status_name(o->status), o->message,
-				 o->status == STATUS_PASSED ? "" : "\nrerun: ",
-				 o->status == STATUS_PASSED ? "" : o->rerun);
-			cJSON *t = cJSON_CreateObject();
-			cJSON_AddStringToObject(t, "name", title);
-			cJSON_AddNumberToObject(t, "score", o->score);
-			cJSON_AddNumberToObject(t, "max_score", o->max_score);
-			cJSON_AddStringToObject(
-				t, "status",
-				o->status == STATUS_FAILED ||
-						o->status == STATUS_CRASHED ||
-						o->status == STATUS_TIMEOUT
-					? "failed"
-					: "passed");
-			cJSON_AddStringToObject(t, "output", output);
-			cJSON_AddItemToArray(tests, t);
+			int traces;
+			double u, ops;
+			if (o->status == STATUS_PASSED &&
+			    mdriver_figures(o->message, &traces, &u, &ops) &&
+			    traces > best) {
+				best = traces;
+				*util = u;
+				*kops = ops;
+			}
 		}
-		score += labs[i].score;
 	}
-	cJSON_AddNumberToObject(root, "score", score);
-	cJSON_AddItemToObject(root, "tests", tests);
-	return write_json(path, root);
+	return best > 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bootstrap.sh: installs the Debian packages a make target needs, once.
 #
-#     tools/bootstrap.sh GROUP...      GROUP: grade, book, bench, test, sandbox
+#     tools/bootstrap.sh GROUP...      GROUP: grade, book, bench, test, platform, chroot, sandbox
 #
 # A fast no-op when everything is installed. Otherwise it runs apt-get
 # (through sudo when not root), updating the package lists first, since a
@@ -15,8 +15,10 @@ packages_for() {
     book)    echo "pandoc texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core graphviz gnuplot-nox librsvg2-bin jq time strace procps linux-perf" ;;
     bench)   echo "hyperfine" ;;
     test)    echo "clang-format" ;;
+    platform) echo "zip unzip" ;;  # packing (make gradescope...) and unpacking uploads
+    chroot)  echo "debootstrap" ;; # make test-platforms: a bare Debian root
     sandbox) echo "bubblewrap" ;;   # part of grade; kept for old scripts
-    *) echo "bootstrap: unknown group '$1' (grade, book, bench, test, sandbox)" >&2; exit 2 ;;
+    *) echo "bootstrap: unknown group '$1' (grade, book, bench, test, platform, chroot, sandbox)" >&2; exit 2 ;;
   esac
 }
 

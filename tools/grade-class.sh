@@ -12,6 +12,10 @@
 # nothing is graded without the sandbox; GRADE_OPTIONs are passed on
 # (--sandbox off overrides, --lab, --stage).
 #
+# It prints one line per student as each is graded (name and score); on a
+# terminal, a status line below them says how many are graded, how many
+# are left and about how long the rest will take.
+#
 # -j JOBS grades that many submissions at once (default 1). The first is
 # graded alone, so that a missing sandbox stops everything at once. Every
 # check has a wall-clock limit, so keep JOBS at or below the number of
@@ -92,12 +96,39 @@ if [ "$total" -eq 0 ]; then
   exit 2
 fi
 
+# progress: on a terminal, a status line under the students' lines (graded,
+# left, the time to go at the pace so far); elsewhere only those lines
+started=$(date +%s)
+done_count=0
+progress() {
+  while IFS= read -r line; do
+    done_count=$((done_count + 1))
+    if [ -t 1 ]; then
+      elapsed=$(( $(date +%s) - started ))
+      left=$((total - done_count))
+      eta=$(( elapsed * left / done_count ))
+      printf '\r\033[K%s\n' "$line"
+      if [ "$left" -gt 0 ]; then
+        printf 'graded %d of %d, %d left, about %dm%02ds to go' \
+          "$done_count" "$total" "$left" $((eta / 60)) $((eta % 60))
+      fi
+    else
+      printf '%s\n' "$line"
+    fi
+  done
+}
+
 # The first alone: if the sandbox cannot run, stop here.
 first=$(head -n 1 "$list")
-sh "$0" --one "$out" "$first" "$@" || exit 2
+line=$(sh "$0" --one "$out" "$first" "$@") || exit 2
+printf '%s\n' "$line" | progress
 # The rest, JOBS at a time.
-tail -n +2 "$list" | tr '\n' '\0' |
-  xargs -0 -r -P "$jobs" -I{} sh "$0" --one "$out" {} "$@" || exit 2
+status=$(mktemp)
+trap 'rm -f "$list" "$status"' EXIT
+{ tail -n +2 "$list" | tr '\n' '\0' |
+  xargs -0 -r -P "$jobs" -I{} sh "$0" --one "$out" {} "$@" || echo 2 > "$status"; } |
+  { done_count=1; progress; }
+if [ -s "$status" ]; then exit 2; fi
 
 # One table: the header once, then this run's rows, sorted by name.
 head -n 1 "$out/$(basename "$first").csv" > "$out/class.csv"

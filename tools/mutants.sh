@@ -9,7 +9,8 @@
 # and stage how many the grade catches. A mutant is
 #   killed      when some stage up to that one scores less than full marks
 #               ("own stage" when the first such stage is the region's own);
-#   stillborn   when it does not compile (a mutant no student would submit);
+#   stillborn   when it does not compile, or only with a type error (a
+#               mutant no student would submit);
 #   equivalent  when it is listed, with a reason, in tests/mutants-equivalent:
 #               it behaves like the solution, so no test can tell them apart;
 #   survived    otherwise: a test gap.
@@ -55,6 +56,15 @@ grade_one() {
     sha256sum | cut -c1-32)
   if [ -s "$out/cache/$key" ]; then
     cat "$out/cache/$key"
+    rm -rf "$dir"
+    return
+  fi
+  # A mutant that a compiler rejects as a type error (an int passed for a
+  # pointer, say) is one no student would submit: stillborn, not graded.
+  if ! cc -std=c17 -D_DEFAULT_SOURCE -fsyntax-only -Werror=int-conversion \
+      -Werror=incompatible-pointer-types -I"solutions/$lab" -Igrader/harness \
+      "$dir/$lab/$file" 2> /dev/null; then
+    echo "stillborn -" | tee "$out/cache/$key"
     rm -rf "$dir"
     return
   fi

@@ -398,6 +398,28 @@ static bool is_expression_statement(const struct source *src, size_t k)
 }
 
 /*
+ * True if the number at token k is the -1 that C functions return for an
+ * error: -2 works the same for every caller that tests for a negative value,
+ * and -0 matters only where a system call fails, which no test can make
+ * happen, so both would only add noise.
+ */
+static bool is_error_value(const struct source *src, size_t k)
+{
+	return token_is(src, k, "1") && k > 0 && token_is(src, k - 1, "-") &&
+	       (k == 1 || !ends_operand(src, k - 2));
+}
+
+/* True if the number at token k is the length in an array's declaration
+ * ("int fds[2];"): a longer array works the same, a shorter one overflows,
+ * which only a memory checker can see. */
+static bool is_array_length(const struct source *src, size_t k)
+{
+	return k >= 3 && token_is(src, k - 1, "[") && is_name(src, k - 2) &&
+	       is_name(src, k - 3) && k + 1 < src->count &&
+	       token_is(src, k + 1, "]");
+}
+
+/*
  * Calls emit for every mutant of token k, in a fixed order. Returns the
  * number emitted.
  */
@@ -428,7 +450,8 @@ static int mutants_at(const struct source *src, size_t k,
 			emit(src, &m, arg), n++;
 		}
 	}
-	if (is_number(src, k)) {
+	if (is_number(src, k) && !is_error_value(src, k) &&
+	    !is_array_length(src, k)) {
 		char *end;
 		const char *text = src->text + src->tokens[k].start;
 		unsigned long long value = strtoull(text, &end, 0);

@@ -6,6 +6,8 @@
  *
  *   on descriptor 3, from the runner only (when GRADER_RESULTS_FD is 3):
  *     key HEX                             the key of this run's tokens
+ *     begin SUITE/TEST                    the test's body is starting (its
+ *                                         suite's .init has returned)
  *     result SUITE/TEST STATUS SIGNAL ENDS  Criterion's verdict
  *     message SUITE/TEST TEXT             a failed assertion's message
  *   in the FIFO GRADER_ENDS, from each test's process:
@@ -202,6 +204,20 @@ static void report_test(struct criterion_test_stats *stats)
 		data != NULL && (data->signal != 0 || data->exit_code != 0);
 	snprintf(line, sizeof line, "result %s/%s %s %d %d\n", suite, name,
 		 status_word(stats), stats->signal, !meant_to_die);
+	write_record(report_fd, line);
+}
+
+/*
+ * The runner hears that a test's body starts: a test that times out with
+ * no begin record hung before its body, in the suite's .init (the lab's
+ * init code), which every test of the lab runs too: the grader stops the
+ * lab's checks there (lab.c) instead of letting each wait out its limit.
+ */
+ReportHook(PRE_TEST)(struct criterion_test *test)
+{
+	char line[RECORD_MAX];
+	snprintf(line, sizeof line, "begin %s/%s\n", test->category,
+		 test->name);
 	write_record(report_fd, line);
 }
 

@@ -213,6 +213,35 @@ Test(grader, grades_up_to_a_stage)
 	cJSON_Delete(r);
 }
 
+Test(grader, grades_a_range_of_stages)
+{
+	sh("printf 'editable unit.c\\ntimeout 5\\n"
+	   "stage 1 | A\\ntest 1 | 2 | basic/adds | 00-introduction.md\\n"
+	   "stage 2 | B\\ntest 2 | 1 | misbehave/exits_early | "
+	   "00-introduction.md\\n"
+	   "stage 3 | C\\nrun 3 | 1 | prog adds | 00-introduction.md | "
+	   "./unit-prog add\\n' > %s/root/grader/official/fixture/rubric",
+	   work);
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("--stages 2-3", &r), 0);
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "labs"), 0);
+	cJSON *tests = cJSON_GetObjectItem(lab, "tests");
+	cr_assert_eq(cJSON_GetArraySize(tests), 2);
+	cr_expect(strstr(field(cJSON_GetArrayItem(tests, 0), "name"),
+			 "exits_early") != NULL);
+	cr_expect_eq(number(r, "max_score"), 2);
+	cr_expect_eq(number(r, "score"), 1);
+	cJSON_Delete(r);
+	char cmd[CMD_CAP];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && %s/grader/grade --root root --stages 3-1 sub "
+		 ">/dev/null 2>&1",
+		 work, WORKBOOK_ROOT);
+	int status = system(cmd);
+	cr_expect_eq(WEXITSTATUS(status), 2, "--stages 3-1 is refused");
+}
+
 Test(grader, scores_zero_when_it_does_not_compile)
 {
 	submit("this is not C;\n");
@@ -892,6 +921,53 @@ Test(grader, a_submission_that_hangs_everywhere_stays_in_the_budget)
 	time_t took = time(NULL) - start;
 	cr_expect_leq(number(r, "score"), skeleton);
 	cr_expect_leq(took, 20 + 15, "grading took %ld s", (long)took);
+	cJSON_Delete(r);
+}
+
+Test(grader, stops_a_lab_whose_code_hangs_before_any_test)
+{
+	/* A suite whose set-up (.init) runs the student's code, which hangs
+	 * there, before any test body: the first row times out (3 s) and the
+	 * lab's other rows fail at once, instead of each waiting 3 s. */
+	sh("cat >> %s/root/grader/official/fixture/tests/test_unit.c <<'EOF'\n"
+	   "static void stuck(void) { unit_behave(\"hang\"); }\n"
+	   "TestSuite(setup, .init = stuck, .fini = harness_test_finished);\n"
+	   "Test(setup, first) { cr_assert_eq(unit_add(1, 1), 2); }\n"
+	   "Test(setup, second) { cr_assert_eq(unit_add(1, 2), 3); }\n"
+	   "EOF",
+	   work);
+	sh("printf 'editable unit.c\\ntimeout 3\\nstage 1 | Set up\\n' > "
+	   "%s/root/grader/official/fixture/rubric",
+	   work);
+	for (int i = 0; i < 8; i++)
+		sh("echo 'test 1 | 1 | %s | 00-introduction.md' >> "
+		   "%s/root/grader/official/fixture/rubric",
+		   i % 2 ? "setup/second" : "setup/first", work);
+	sh("echo 'run 1 | 1 | prog adds | 00-introduction.md | ./unit-prog "
+	   "add' >> %s/root/grader/official/fixture/rubric",
+	   work);
+	submit_official_with("");
+	cJSON *r;
+	time_t start = time(NULL);
+	cr_assert_eq(grade("", &r), 0);
+	time_t took = time(NULL) - start;
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "labs"), 0);
+	cJSON *tests = cJSON_GetObjectItem(lab, "tests");
+	cr_assert_eq(cJSON_GetArraySize(tests), 9);
+	cJSON *first = cJSON_GetArrayItem(tests, 0);
+	cr_expect_str_eq(field(first, "status"), "timeout");
+	cr_expect(strstr(field(first, "message"), "set-up") != NULL,
+		  "first row: %s", field(first, "message"));
+	for (int i = 1; i < 9; i++) {
+		cJSON *t = cJSON_GetArrayItem(tests, i);
+		cr_expect_str_eq(field(t, "status"), "failed", "row %d", i);
+		cr_expect(strstr(field(t, "message"), "hung before its first "
+						      "test began") != NULL,
+			  "row %d: %s", i, field(t, "message"));
+	}
+	cr_expect_eq(number(r, "score"), 0);
+	/* without the stop: 8 rows of 3 s at least */
+	cr_expect_lt(took, 3 + 15, "grading took %ld s", (long)took);
 	cJSON_Delete(r);
 }
 

@@ -43,6 +43,30 @@ Test(seglist, best_of_several_in_one_class)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(seglist, best_fit_finds_any_block_that_fits)
+{
+	/* In a full heap, one free block of size bytes, and a request a
+	 * little smaller: the search must find that block, whatever list it
+	 * is on. A size class computed wrongly puts a block on a list below
+	 * the one where the search for a smaller request starts. */
+	for (size_t size = 520; size <= 6000; size += 88) {
+		for (size_t less = 8; less <= 200; less += 48) {
+			heap_fresh();
+			unsigned char *block = mm_malloc(size);
+			cr_assert_not_null(block);
+			cr_assert_not_null(mm_malloc(300)); /* a guard */
+			heap_fill_up();
+			mm_free(block);
+			cr_assert_eq(mm_malloc(size - less), block,
+				     "a free block of %zu bytes (%zu with its "
+				     "header) was not found for a request of "
+				     "%zu bytes: is it on the list its size "
+				     "class names?",
+				     size, block_size_of(block), size - less);
+		}
+	}
+}
+
 Test(seglist, small_blocks_cost_no_footer)
 {
 	/* An allocated block needs only its header: 24 bytes fit in 32. */

@@ -7,7 +7,9 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 TestSuite(aslr, .fini = harness_test_finished);
@@ -85,4 +87,30 @@ Test(aslr, missing_program_fails)
 	errno = 0;
 	cr_assert_eq(aslr_sample("/nonexistent/isolation-demo", true, &s), -1);
 	cr_assert_eq(errno, ENOENT, "the exec's errno reaches the caller");
+}
+
+Test(aslr, failing_probe_fails)
+{
+	/* A probe that prints its addresses and then exits with status 3:
+	 * what it printed cannot be trusted, so the sample is an error. */
+	char demo[PATH_CAP], script[PATH_CAP];
+	demo_path(demo);
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/failing-probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd, "#!/bin/sh\n\"%s\" \"$@\"\nexit 3\n", demo);
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, true, &s);
+	int saved = errno;
+	unlink(script);
+	if (rc != 0 && saved == EPERM)
+		cr_skip_test("personality(ADDR_NO_RANDOMIZE) is refused here");
+	cr_assert_eq(rc, -1,
+		     "the probe exited with status 3, yet the sample "
+		     "was taken as good");
+	cr_assert_eq(saved, ECHILD, "errno: %s, not ECHILD", strerror(saved));
 }

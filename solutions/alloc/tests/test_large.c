@@ -96,6 +96,27 @@ Test(large, growing_past_the_threshold_moves_to_a_mapping)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(large, growing_to_the_threshold_moves_to_a_mapping)
+{
+	/* The boundary itself: a block of exactly 128 KiB (the first
+	 * threshold), header included, is large, from realloc as from
+	 * malloc. */
+	enum { AT_THRESHOLD = (128 << 10) - 8 };
+	unsigned char *p = mm_malloc(100000);
+	cr_assert(p != NULL && in_heap(p));
+	fill(p, 100000, 5);
+	p = mm_realloc(p, AT_THRESHOLD);
+	cr_assert(p != NULL && !in_heap(p),
+		  "a block grown to %d bytes (128 KiB with its header) belongs "
+		  "in a mapping: the threshold is 'this large or more'",
+		  AT_THRESHOLD);
+	cr_assert(holds(p, 100000, 5), "realloc lost the old contents");
+	unsigned char *q = mm_malloc(AT_THRESHOLD);
+	cr_assert(q != NULL && !in_heap(q),
+		  "malloc(%d) belongs in a mapping too", AT_THRESHOLD);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(large, calloc_of_a_large_block_is_zero)
 {
 	/* Dirty a mapping and give it back, then ask for zeroes: the block
