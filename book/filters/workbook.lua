@@ -228,14 +228,31 @@ local function shell_quote(s)
   return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
+-- Returns the files a word of a command names: itself, or what the shell
+-- makes of it if it holds a wildcard (traces/*.rep).
+local function named_files(word)
+  if not word:match("[*?]") then return {word} end
+  local files = {}
+  local pipe = io.popen("cd " .. shell_quote(ROOT) .. " && for f in " .. word ..
+                        "; do echo \"$f\"; done")
+  for line in pipe:lines() do table.insert(files, line) end
+  pipe:close()
+  return files
+end
+
 -- A hash of the command and of every file it names: a word of the command
--- that is a readable file (a program, a trace) counts with its contents.
+-- that is a readable file (a program, a trace), or a wildcard that matches
+-- some, counts with the files' contents.
 local function command_key(cmd)
   local parts = {cmd}
   for word in cmd:gmatch("[^%s'\"<>|;]+") do
-    local path = word:sub(1, 1) == "/" and word or ROOT .. "/" .. word
-    local text = word:match("[%w_]") and read_all(path)
-    if text then table.insert(parts, word .. "\0" .. pandoc.utils.sha1(text)) end
+    for _, file in ipairs(word:match("[%w_]") and named_files(word) or {}) do
+      local path = file:sub(1, 1) == "/" and file or ROOT .. "/" .. file
+      local text = read_all(path)
+      if text then
+        table.insert(parts, file .. "\0" .. pandoc.utils.sha1(text))
+      end
+    end
   end
   return pandoc.utils.sha1(table.concat(parts, "\0"))
 end
