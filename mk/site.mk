@@ -41,7 +41,7 @@ $(call book_site,$(1),$(2),$(3))
 @echo "time: $(1) built in $$(( ($$(date +%s%N) - $$(cat $(1)/.start)) / 1000000000 )) s"
 endef
 
-STUDENT_ENV = WORKBOOK_EDITION=student WORKBOOK_FIGURES=$(STUDENT_OUT)/figures
+STUDENT_ENV = WORKBOOK_EDITION=student
 STUDENT_OPTIONS = -M subtitle="A literate workbook: students' edition"
 
 .PHONY: site student-site sections

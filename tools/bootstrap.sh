@@ -12,7 +12,7 @@ set -eu
 packages_for() {
   case "$1" in
     grade)   echo "gcc make libc6-dev pkg-config libcriterion-dev libcjson-dev valgrind bubblewrap" ;;
-    book)    echo "pandoc texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core graphviz gnuplot-nox time strace procps linux-perf texlive-latex-extra libjs-lunr chromium chromium-driver curl jq epubcheck poppler-utils" ;;
+    book)    echo "pandoc texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern fonts-dejavu-core graphviz gnuplot-nox time strace procps linux-perf texlive-latex-extra libjs-lunr chromium chromium-driver curl jq epubcheck poppler-utils librsvg2-bin" ;;
     bench)   echo "hyperfine" ;;
     test)    echo "clang-format" ;;
     platform) echo "zip unzip" ;;  # packing (make gradescope...) and unpacking uploads

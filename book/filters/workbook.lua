@@ -30,8 +30,24 @@ command output and every figure in the book come from the real, tested files.
       stops if such a labs/ path does not exist; so do commands in the
       prose (inline code).
 
-  ```{.dot caption="..."}     graphviz source, rendered to a PNG figure
-  ```{.gnuplot caption="..."} gnuplot script, rendered to a PNG figure
+  ```{.dot #fig:walk src="book/figures/walk.dot" caption="..." alt="..."}
+  ```
+      A figure: numbered ("Figure 3.2", per chapter; 0.N in the
+      introduction), captioned, with alt text (both required), in SVG for
+      HTML and EPUB and in vector PDF (rsvg-convert of the SVG) for LaTeX.
+      The class names the tool: .dot (graphviz), .gnuplot (a script; the
+      terminal is set here) or .svg. The source is the file src=, or the
+      block's text, or with run="command" what the command prints (a
+      figure of real state, drawn by a lab's own program). A .gnuplot
+      figure may take data="command": the command's output goes in a file
+      whose name the script finds in the variable `data`. With
+      measured=true the caption ends with the machine the data came from.
+      Commands run from the workbook's root, and their output is cached in
+      WORKBOOK_FIGURES (default build/figures) under a hash of the command
+      and of every file it names, so a measurement runs once for HTML, PDF
+      and EPUB alike, and again only when its program or input changes.
+      [@fig:walk] in the text becomes "Figure 3.2", a link to it; a
+      reference to a figure that does not exist stops the build.
 
   ::: myth                    a "myth" box (styled by the CSS; a quote in PDF)
 
@@ -41,7 +57,7 @@ a message naming the chapter's code block.
 
 local ROOT = os.getenv("WORKBOOK_ROOT") or "."
 local STUDENT = os.getenv("WORKBOOK_EDITION") == "student"
-local FIGURES = os.getenv("WORKBOOK_FIGURES") or "book/out/figures"
+local FIGURES = os.getenv("WORKBOOK_FIGURES") or (ROOT .. "/build/figures")
 local RUNS = os.getenv("WORKBOOK_RUNS")
 local RUN_LINE_CAP = 60
 
@@ -188,34 +204,18 @@ local function run_command(cmd, optional)
   return student_paths(text)
 end
 
-local function render_figure(block, tool)
-  os.execute("mkdir -p '" .. FIGURES .. "'")
-  local name = FIGURES .. "/" .. pandoc.utils.sha1(tool .. block.text) .. ".png"
-  if not file_exists(name) then
-    local cmd, input
-    if tool == "dot" then
-      cmd = "dot -Tpng -Gdpi=150 -o '" .. name .. "'"
-      input = block.text
-    else
-      cmd = "cd '" .. ROOT .. "' && gnuplot"
-      input = "set terminal pngcairo size 900,560 font 'DejaVu Sans,11'\n" ..
-              "set output '" .. name .. "'\n" .. block.text .. "\n"
-    end
-    local pipe = io.popen(cmd, "w")
-    pipe:write(input)
-    local ok = pipe:close()
-    if not ok or not file_exists(name) then
-      fail(tool .. ": could not render a figure; its source begins:\n" ..
-           block.text:sub(1, 200))
-    end
+local FIGURE_TOOLS = {"dot", "gnuplot", "svg"}
+
+-- Returns the tool of a figure block (its class), or nil for another block.
+local function figure_tool(block)
+  for _, tool in ipairs(FIGURE_TOOLS) do
+    if block.classes:includes(tool) then return tool end
   end
-  local caption = pandoc.read(block.attributes.caption or "").blocks
-  return pandoc.Para({
-    pandoc.Image(pandoc.utils.blocks_to_inlines(caption), name, "fig:")
-  })
+  return nil
 end
 
 function CodeBlock(block)
+  if figure_tool(block) then return nil end -- the figure pass's, below
   local attrs = block.attributes
   if attrs.include then
     local text, from_labs = read_file(attrs.include)
@@ -235,10 +235,6 @@ function CodeBlock(block)
     attrs.run, attrs.optional = nil, nil
     return block
   end
-  if block.classes:includes("dot") then return render_figure(block, "dot") end
-  if block.classes:includes("gnuplot") then
-    return render_figure(block, "gnuplot")
-  end
 end
 
 function Code(code)
@@ -251,3 +247,238 @@ function Div(div)
     return pandoc.BlockQuote(div.content)
   end
 end
+
+-- ---- Figures ---------------------------------------------------------------
+
+local function read_all(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+-- Writes text to path through a temporary file, so that an interrupted
+-- build never leaves half a file in the cache.
+local function write_all(path, text)
+  local f = assert(io.open(path .. ".tmp", "wb"))
+  f:write(text)
+  f:close()
+  assert(os.rename(path .. ".tmp", path))
+end
+
+local function shell_quote(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- Returns the files a word of a command names: itself, or what the shell
+-- makes of it if it holds a wildcard (traces/*.rep).
+local function named_files(word)
+  if not word:match("[*?]") then return {word} end
+  local files = {}
+  local pipe = io.popen("cd " .. shell_quote(ROOT) .. " && for f in " .. word ..
+                        "; do echo \"$f\"; done")
+  for line in pipe:lines() do table.insert(files, line) end
+  pipe:close()
+  return files
+end
+
+-- A hash of the command and of every file it names: a word of the command
+-- that is a readable file (a program, a trace), or a wildcard that matches
+-- some, counts with the files' contents.
+local function command_key(cmd)
+  local parts = {cmd}
+  for word in cmd:gmatch("[^%s'\"<>|;]+") do
+    for _, file in ipairs(word:match("[%w_]") and named_files(word) or {}) do
+      local path = file:sub(1, 1) == "/" and file or ROOT .. "/" .. file
+      local text = read_all(path)
+      if text then
+        table.insert(parts, file .. "\0" .. pandoc.utils.sha1(text))
+      end
+    end
+  end
+  return pandoc.utils.sha1(table.concat(parts, "\0"))
+end
+
+-- The machine this build runs on, for the caption of a measurement.
+local machine_cache
+local function machine()
+  if machine_cache then return machine_cache end
+  local cpu = (read_all("/proc/cpuinfo") or ""):match("model name%s*:%s*([^\n]+)")
+  local pipe = io.popen("uname -sr; nproc; uname -m")
+  local kernel, cores, arch = pipe:read("l"), pipe:read("l"), pipe:read("l")
+  pipe:close()
+  local virtual = (read_all("/proc/cpuinfo") or ""):match("hypervisor")
+  machine_cache = (cpu or arch or "an unknown CPU") .. ", " ..
+      (cores or "?") .. " CPUs" .. (virtual and " (a virtual machine)" or "") ..
+      ", " .. (kernel or "an unknown kernel")
+  return machine_cache
+end
+
+-- Runs cmd from the workbook's root once: returns its output, and the
+-- machine it ran on, from the cache if the command and its files are
+-- unchanged. A failure stops the build.
+local function cached_run(cmd, what)
+  local base = FIGURES .. "/" .. command_key(cmd)
+  local out, where = read_all(base .. ".out"), read_all(base .. ".machine")
+  if out and where then return out, where end
+  local pipe = io.popen("cd " .. shell_quote(ROOT) .. " && (" .. cmd .. ") 2>" ..
+                        shell_quote(base .. ".err"), "r")
+  out = pipe:read("a")
+  local ok, _, code = pipe:close()
+  if not ok then
+    fail(what .. ": '" .. cmd .. "' exited with status " .. tostring(code) ..
+         "; it said:\n" .. (read_all(base .. ".err") or ""))
+  end
+  os.remove(base .. ".err")
+  write_all(base .. ".out", out)
+  write_all(base .. ".machine", machine())
+  return out, machine()
+end
+
+-- Renders the figure's source with its tool to an SVG file (and, for
+-- LaTeX, a PDF made from it). Returns the path of the one the format uses.
+local function render(tool, source, data_path, what)
+  local data = data_path and read_all(data_path) or ""
+  local key = pandoc.utils.sha1(tool .. "\0" .. source .. "\0" ..
+                                (data_path or "") .. "\0" .. data)
+  local svg = FIGURES .. "/" .. key .. ".svg"
+  if not file_exists(svg) then
+    local cmd, input
+    if tool == "dot" then
+      cmd, input = "dot -Tsvg", source
+    elseif tool == "gnuplot" then
+      cmd = "cd " .. shell_quote(ROOT) .. " && gnuplot"
+      input = "set terminal svg size 720,420 font 'DejaVu Sans,13' " ..
+              "background rgb 'white'\nset output '/dev/stdout'\n" ..
+              (data_path and ("data = '" .. data_path .. "'\n") or "") ..
+              source .. "\nunset output\n"
+    else
+      cmd, input = "cat", source
+    end
+    local tmp = os.tmpname()
+    write_all(tmp, input)
+    local ok = os.execute(cmd .. " < " .. shell_quote(tmp) .. " > " ..
+                          shell_quote(svg .. ".tmp") .. " 2> " ..
+                          shell_quote(tmp .. ".err"))
+    local err = read_all(tmp .. ".err") or ""
+    os.remove(tmp)
+    os.remove(tmp .. ".err")
+    if not ok or (tool == "gnuplot" and err:match("%S")) then
+      os.remove(svg .. ".tmp")
+      fail(what .. ": " .. tool .. " could not draw it:\n" .. err)
+    end
+    assert(os.rename(svg .. ".tmp", svg))
+  end
+  if not FORMAT:match("latex") then return svg end
+  local pdf = FIGURES .. "/" .. key .. ".pdf"
+  if not file_exists(pdf) then
+    if not os.execute("rsvg-convert -f pdf -o " .. shell_quote(pdf .. ".tmp") ..
+                      " " .. shell_quote(svg)) then
+      fail(what .. ": rsvg-convert could not convert " .. svg)
+    end
+    assert(os.rename(pdf .. ".tmp", pdf))
+  end
+  return pdf
+end
+
+local figure_numbers = {} -- "fig:name" -> "3.2"
+
+-- Turns a figure code block, the nth of chapter `chapter`, into the figure.
+local function make_figure(block, tool, chapter, n)
+  local attrs, id = block.attributes, block.identifier
+  local what = "figure " .. (id ~= "" and id or "starting '" ..
+                             block.text:sub(1, 60) .. "'")
+  if not attrs.caption or not attrs.caption:match("%S") then
+    fail(what .. " has no caption=")
+  end
+  if not attrs.alt or not attrs.alt:match("%S") then
+    fail(what .. " has no alt= (a description for readers who cannot see it)")
+  end
+  if id ~= "" and not id:match("^fig:") then
+    fail(what .. ": a figure's identifier starts with fig:")
+  end
+  local source, where = block.text, nil
+  if attrs.src then
+    source = read_all(ROOT .. "/" .. attrs.src) or
+             fail(what .. ": no such file: " .. attrs.src)
+  elseif attrs.run then
+    source, where = cached_run(attrs.run, what)
+  end
+  local data_path
+  if attrs.data then
+    local _
+    _, where = cached_run(attrs.data, what)
+    data_path = FIGURES .. "/" .. command_key(attrs.data) .. ".out"
+  end
+  -- LaTeX's report class numbers a figure outside a numbered chapter
+  -- plainly: Figure 1, 2...
+  local number = chapter == 0 and tostring(n) or chapter .. "." .. n
+  if id ~= "" then
+    if figure_numbers[id] then fail("two figures are called " .. id) end
+    figure_numbers[id] = number
+  end
+  local caption_text = attrs.caption
+  if attrs.measured == "true" then
+    caption_text = caption_text .. " Measured when this book was built, on " ..
+                   (where or machine()) .. "."
+  end
+  local caption = pandoc.utils.blocks_to_inlines(pandoc.read(caption_text).blocks)
+  if not FORMAT:match("latex") then -- LaTeX numbers its figures itself
+    caption:insert(1, pandoc.Str("Figure " .. number .. ":"))
+    caption:insert(2, pandoc.Space())
+  end
+  local path = render(tool, source, data_path, what)
+  return pandoc.Para({pandoc.Image(caption, path, "fig:",
+                                   pandoc.Attr(id, {}, {alt = attrs.alt}))})
+end
+
+-- Numbers the figures per chapter (level-1 headings; in the unnumbered
+-- introduction, 1, 2, ... as LaTeX counts), draws them, then resolves
+-- [@fig:name] references.
+local function figures(doc)
+  os.execute("mkdir -p " .. shell_quote(FIGURES))
+  local chapter, numbered, n = 0, 0, 0
+  local blocks = pandoc.List()
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then
+      if block.classes:includes("unnumbered") then
+        chapter = 0
+      else
+        numbered = numbered + 1
+        chapter = numbered
+      end
+      n = 0
+    end
+    blocks:insert(pandoc.walk_block(pandoc.Div({block}), {
+      CodeBlock = function(b)
+        local tool = figure_tool(b)
+        if not tool then return nil end
+        n = n + 1
+        return make_figure(b, tool, chapter, n)
+      end,
+    }).content[1])
+  end
+  doc.blocks = blocks
+  return doc:walk({
+    Cite = function(cite)
+      local id = cite.citations[1].id
+      if not id:match("^fig:") then return nil end
+      if #cite.citations > 1 then
+        fail("cite one figure at a time: " .. pandoc.utils.stringify(cite))
+      end
+      local number = figure_numbers[id] or
+                     fail("[@" .. id .. "]: no figure has that identifier")
+      if FORMAT:match("latex") then
+        return pandoc.RawInline("latex", "Figure~\\ref{" .. id .. "}")
+      end
+      return pandoc.Link({pandoc.Str("Figure"), pandoc.Space(),
+                          pandoc.Str(number)}, "#" .. id)
+    end,
+  })
+end
+
+return {
+  {CodeBlock = CodeBlock, Div = Div},
+  {Pandoc = figures},
+}

@@ -1,15 +1,18 @@
 /*
  * demo.c: isolation-demo, the lab's command-line program.
  *
- *     isolation-demo SUBCOMMAND
+ *     isolation-demo SUBCOMMAND [--dot]
  *
  * Each subcommand runs one experiment on the process's own address space
- * and prints what it saw. Run it without arguments for the list. This file
+ * and prints what it saw. Run it without arguments for the list. With
+ * --dot, maps draws the whole address space instead, as a graphviz graph
+ * (layout.c). This file
  * is given: the experiments themselves are in probe.c and experiment.c.
  * Under Valgrind some results differ (Valgrind has its own allocator and
  * touches memory itself); the demo only prints them and still exits 0.
  */
 #include "experiment.h"
+#include "layout.h"
 #include "proof.h"
 #include "probe.h"
 
@@ -34,11 +37,8 @@ enum {
 
 static const char PROGRAM[] = "isolation-demo";
 
-/* Something to look up: a name and an address. */
-struct place {
-	const char *what;
-	const void *addr;
-};
+/* Set by --dot: draw the result as a graph (only maps can). */
+static bool dot_output;
 
 /* Objects that live in the program's data and code; see the maps command. */
 int demo_global = 42;
@@ -170,6 +170,28 @@ static int maps_print_places(const struct place *places, size_t count)
 	return EXIT_SUCCESS;
 }
 
+/*
+ * Prints the whole address space, with the places pointed at, as a dot
+ * graph. Returns 0, or 1 if /proc/self/maps cannot be read or parsed.
+ */
+static int maps_print_dot(const struct place *places, size_t count)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	if (maps == NULL) {
+		fprintf(stderr, "%s: cannot open /proc/self/maps: %s\n",
+			PROGRAM, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	int rc = layout_print_dot(maps, stdout, places, count);
+	fclose(maps);
+	if (rc != 0) {
+		fprintf(stderr, "%s: a line of /proc/self/maps did not parse\n",
+			PROGRAM);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 // ANCHOR: cmd_maps
 /* maps: shows which region holds each kind of object, and its permissions. */
 static int cmd_maps(void)
@@ -193,7 +215,9 @@ static int cmd_maps(void)
 		{"malloc'd block", heap},
 		{"mmap'd block", map},
 	};
-	int rc = maps_print_places(places, sizeof places / sizeof places[0]);
+	size_t count = sizeof places / sizeof places[0];
+	int rc = dot_output ? maps_print_dot(places, count)
+			    : maps_print_places(places, count);
 	munmap(map, page);
 	free(heap);
 	return rc;
@@ -509,24 +533,32 @@ struct command {
 	const char *name;
 	int (*run)(void);
 	const char *help;
+	bool dot; /* it takes --dot */
 };
 
 static const struct command COMMANDS[] = {
-	{"pagemap", cmd_pagemap, "decode /proc/self/pagemap for a few pages"},
-	{"maps", cmd_maps, "show the region and permissions of each object"},
+	{"pagemap", cmd_pagemap, "decode /proc/self/pagemap for a few pages",
+	 false},
+	{"maps", cmd_maps,
+	 "show the region and permissions of each object\n"
+	 "                 (--dot: draw the whole address space, for graphviz)",
+	 true},
 	{"same-address", cmd_same_address,
-	 "fork: one virtual address, a different value in each process"},
-	{"cow", cmd_cow, "fork: watch copy-on-write in pagemap"},
-	{"shared", cmd_shared, "fork: a child's write to MAP_SHARED memory"},
-	{"lazy", cmd_lazy, "frames arrive on first touch, one fault per page"},
-	{"protect", cmd_protect, "catch SIGSEGV on forbidden accesses"},
-	{"aslr", cmd_aslr, "layout with and without randomization"},
-	{ASLR_PROBE_COMMAND, cmd_aslr_probe, "print one sample (for aslr)"},
+	 "fork: one virtual address, a different value in each process", false},
+	{"cow", cmd_cow, "fork: watch copy-on-write in pagemap", false},
+	{"shared", cmd_shared, "fork: a child's write to MAP_SHARED memory",
+	 false},
+	{"lazy", cmd_lazy, "frames arrive on first touch, one fault per page",
+	 false},
+	{"protect", cmd_protect, "catch SIGSEGV on forbidden accesses", false},
+	{"aslr", cmd_aslr, "layout with and without randomization", false},
+	{ASLR_PROBE_COMMAND, cmd_aslr_probe, "print one sample (for aslr)",
+	 false},
 };
 
 static void print_usage(FILE *out)
 {
-	fprintf(out, "usage: %s SUBCOMMAND\n\nsubcommands:\n", PROGRAM);
+	fprintf(out, "usage: %s SUBCOMMAND [--dot]\n\nsubcommands:\n", PROGRAM);
 	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
 		fprintf(out, "  %-14s %s\n", COMMANDS[i].name,
 			COMMANDS[i].help);
@@ -540,13 +572,19 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_SUCCESS;
 	}
-	if (argc != 2) {
+	dot_output = argc == 3 && strcmp(argv[2], "--dot") == 0;
+	if (argc != 2 && !dot_output) {
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
 		if (strcmp(argv[1], COMMANDS[i].name) != 0)
 			continue;
+		if (dot_output && !COMMANDS[i].dot) {
+			fprintf(stderr, "%s: %s does not take --dot\n", PROGRAM,
+				argv[1]);
+			return EXIT_USAGE;
+		}
 		int status = COMMANDS[i].run();
 		if (status == EXIT_SUCCESS)
 			harness_proof_done(PROGRAM, "command=%s", argv[1]);

@@ -38,6 +38,7 @@ struct cli {
 	struct sim_options sim;
 	bool have_frames, have_policy;
 	bool json;
+	bool dot;    /* print the final page table, not the statistics */
 	bool strict; /* a segmentation fault is an error */
 	bool sweep;
 	size_t sweep_min, sweep_max;
@@ -50,8 +51,8 @@ static void usage(FILE *out)
 		"             (--refs 7,0,1,... | --trace FILE)\n"
 		"             [--format auto|refs|rw|lackey] [--page-size B]\n"
 		"             [--levels L] [--va-bits V] [--tlb N] [--seed S]\n"
-		"             [--verbose] [--json] [--sweep MIN:MAX] "
-		"[--strict]\n"
+		"             [--verbose] [--json] [--dot] [--sweep MIN:MAX]\n"
+		"             [--strict]\n"
 		"\n"
 		"  --refs LIST     page numbers: page p is address p * B;\n"
 		"                  3w is a write of page 3\n"
@@ -64,6 +65,8 @@ static void usage(FILE *out)
 		"  --verbose       a line per reference: hit or fault,\n"
 		"                  frames, victim\n"
 		"  --json          the statistics as one JSON object\n"
+		"  --dot           instead of the statistics, the final page\n"
+		"                  table as a graphviz graph (| dot -Tsvg)\n"
 		"  --sweep MIN:MAX faults of each policy with MIN to MAX\n"
 		"                  frames, as CSV\n"
 		"  --strict        exit with status 3 if any reference was a\n"
@@ -193,9 +196,13 @@ static int check_cli(const struct cli *cli)
 	else if (sim->refs != NULL && sim->format != TRACE_AUTO &&
 		 sim->format != TRACE_REFS)
 		problem = "--refs takes page numbers: --format does not apply";
-	else if (cli->sweep && (cli->have_frames || sim->verbose || cli->json))
+	else if (cli->sweep &&
+		 (cli->have_frames || sim->verbose || cli->json || cli->dot))
 		problem = "--sweep chooses the frames and prints CSV: leave "
-			  "out --frames, --verbose and --json";
+			  "out --frames, --verbose, --json and --dot";
+	else if (cli->dot && (sim->verbose || cli->json))
+		problem = "--dot prints the page table alone: leave out "
+			  "--verbose and --json";
 	else if (cli->sweep && sim->trace_path != NULL &&
 		 !is_regular_file(sim->trace_path))
 		problem = "--sweep reads the trace once per run: give it a "
@@ -243,6 +250,7 @@ static const struct option OPTIONS[] = {
 	{"sweep", required_argument, NULL, 'S'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"json", no_argument, NULL, 'j'},
+	{"dot", no_argument, NULL, 'D'},
 	{"strict", no_argument, NULL, 'X'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -267,6 +275,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->sim.verbose = stdout;
 		else if (opt == 'j')
 			cli->json = true;
+		else if (opt == 'D')
+			cli->dot = true;
 		else if (opt == 'X')
 			cli->strict = true;
 		else if (parse_option(opt, optarg, cli) != 0)
@@ -339,6 +349,8 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	struct vm_stats stats;
+	if (cli.dot)
+		cli.sim.dot = stdout;
 	if (sim_run(&cli.sim, &stats) != 0)
 		return EXIT_FAILURE;
 	const struct vm_config *vm = &cli.sim.vm;
@@ -350,7 +362,7 @@ int main(int argc, char **argv)
 	};
 	if (cli.json)
 		stats_print_json(stdout, &stats, &run);
-	else
+	else if (!cli.dot)
 		stats_print_text(stdout, &stats, &run);
 	if (strict_check(&cli, &stats) != 0)
 		return EXIT_SEGFAULTS;

@@ -2,6 +2,7 @@
  * mdriver: replays malloc traces on the allocator, checks it, measures it.
  *
  *     mdriver [--libc] [--json] [-v] [--min-util U] TRACE...
+ *     mdriver --heap-after N [--svg] TRACE
  *
  * A trace (.rep) starts with four lines of one number each: a suggested heap
  * size (ignored), the number of block ids, the number of operations, and a
@@ -29,8 +30,13 @@
  * after every operation, once it has seen it reject a damaged header.
  * Exit status: 0 if every trace is correct, 1 if one is not (or -v's
  * checker rejects nothing), 2 for a usage error or a malformed trace.
+ *
+ * --heap-after N replays the first N operations of one trace, checked, and
+ * prints what mm_heap_dump() says of the heap then; with --svg, the heap as
+ * a picture instead (heapmap.c), every address an offset in the heap.
  */
 #define _GNU_SOURCE /* tdestroy(3) */
+#include "heapmap.h"
 #include "memlib.h"
 #include "mm.h"
 #include "proof.h"
@@ -844,6 +850,91 @@ static void print_json(const struct trace *traces, const struct result *res,
 	printf("}\n");
 }
 
+/* ---- The heap after a prefix of a trace ----------------------------------- */
+
+/* Calls mm_heap_dump(), which writes on stderr, and returns what it wrote
+ * in a temporary file, rewound; NULL if it could not. */
+static FILE *capture_heap_dump(void)
+{
+	FILE *dump = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	if (dump == NULL || saved < 0) {
+		if (dump != NULL)
+			fclose(dump);
+		return NULL;
+	}
+	fflush(stderr);
+	dup2(fileno(dump), STDERR_FILENO);
+	mm_heap_dump();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(dump);
+	return dump;
+}
+
+/* Prints the heap dump (or with svg, the picture) on stdout. Returns the
+ * exit status. */
+static int print_heap(const struct trace *t, size_t ops, bool svg)
+{
+	FILE *dump = capture_heap_dump();
+	if (dump == NULL) {
+		perror("mdriver: cannot capture mm_heap_dump()");
+		return 1;
+	}
+	int status = 0;
+	if (svg) {
+		char title[1024];
+		snprintf(title, sizeof title, "%s after %zu of %zu operations",
+			 t->path, ops, t->num_ops);
+		if (heapmap_svg(dump, stdout, title) != 0) {
+			fprintf(stderr, "mdriver: mm_heap_dump() printed no "
+					"heap\n");
+			status = 1;
+		}
+	} else {
+		int c;
+		while ((c = getc(dump)) != EOF)
+			putchar(c);
+	}
+	fclose(dump);
+	return status;
+}
+
+/*
+ * Replays the first ops operations of t with every check, then prints the
+ * heap as mm_heap_dump() sees it. Returns the exit status.
+ */
+static int heap_after(const struct trace *t, size_t ops, bool svg)
+{
+	if (ops > t->num_ops) {
+		fprintf(stderr, "mdriver: %s has %zu operations, not %zu\n",
+			t->path, t->num_ops, ops);
+		return 2;
+	}
+	unsigned char **ptrs = calloc(t->num_ids + 1, sizeof *ptrs);
+	size_t *sizes = calloc(t->num_ids + 1, sizeof *sizes);
+	struct result result = {0};
+	struct replay r = {
+		.trace = t, .ptrs = ptrs, .sizes = sizes, .result = &result};
+	int status = 1;
+	mem_reset();
+	mem_set_map_hook(on_map);
+	if (ptrs != NULL && sizes != NULL && mm_init()) {
+		bool ok = true;
+		for (size_t i = 0; ok && i < ops; i++)
+			ok = replay_op(&r, &t->ops[i]);
+		if (ok)
+			status = print_heap(t, ops, svg);
+	}
+	range_clear(&live_blocks);
+	mem_reset();
+	range_clear(&mappings);
+	mem_set_map_hook(NULL);
+	free(ptrs);
+	free(sizes);
+	return status;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static int usage(void)
@@ -851,12 +942,16 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: mdriver [--libc] [--json] [-v] [--min-util U] "
 		"TRACE...\n"
+		"       mdriver --heap-after N [--svg] TRACE\n"
 		"  --libc        also time glibc's malloc on the same traces\n"
 		"  --json        print the results as one JSON object\n"
 		"  -v            print details; run mm_checkheap after every "
 		"operation\n"
 		"  --min-util U  fail unless the average utilization is at "
-		"least U\n");
+		"least U\n"
+		"  --heap-after N  replay the first N operations, then print "
+		"the heap\n"
+		"                  (mm_heap_dump); with --svg, as a picture\n");
 	return 2;
 }
 
@@ -910,12 +1005,21 @@ static int finish(const struct result *results, int n, double min_util)
 int main(int argc, char **argv)
 {
 	harness_proof_begin();
-	bool libc = false, json = false;
+	bool libc = false, json = false, svg = false;
 	double min_util = 0;
+	long heap_ops = -1; /* --heap-after */
 	int first = 1;
 	for (; first < argc && argv[first][0] == '-'; first++) {
+		char *end = NULL;
 		if (strcmp(argv[first], "--min-util") == 0 && first + 1 < argc)
 			min_util = atof(argv[++first]);
+		else if (strcmp(argv[first], "--heap-after") == 0 &&
+			 first + 1 < argc) {
+			heap_ops = strtol(argv[++first], &end, 10);
+			if (*end != '\0' || end == argv[first] || heap_ops < 0)
+				return usage();
+		} else if (strcmp(argv[first], "--svg") == 0)
+			svg = true;
 		else if (strcmp(argv[first], "--libc") == 0)
 			libc = true;
 		else if (strcmp(argv[first], "--json") == 0)
@@ -926,7 +1030,8 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	int n = argc - first;
-	if (n == 0)
+	bool heap = heap_ops >= 0;
+	if (n == 0 || (heap && (n != 1 || libc || json)) || (svg && !heap))
 		return usage();
 	int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	for (size_t i = 0; i < sizeof crashes / sizeof *crashes; i++)
@@ -941,7 +1046,9 @@ int main(int argc, char **argv)
 			status = 2;
 	if (status == 0 && verbose && !checker_rejects_damage())
 		status = 1;
-	if (status == 0) {
+	if (status == 0 && heap) {
+		status = heap_after(&traces[0], (size_t)heap_ops, svg);
+	} else if (status == 0) {
 		for (int i = 0; i < n; i++) {
 			run_trace(&traces[i], &results[i], libc);
 			if (!results[i].correct)

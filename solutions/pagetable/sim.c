@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "future.h"
+#include "ptdot.h"
 
 enum {
 	SIM_SEGV_SHOWN = 10,      /* segmentation faults reported one by one */
@@ -250,6 +251,8 @@ int sim_run(const struct sim_options *opt, struct vm_stats *stats)
 	if (rc == 0) {
 		rc = sim_trace(opt, &vm);
 		*stats = *vm_stats(&vm);
+		if (rc == 0 && opt->dot != NULL)
+			pt_print_dot(opt->dot, &vm.spaces[0]->pt);
 		vm_free(&vm);
 	}
 	free(next_use);

@@ -16,6 +16,7 @@ struct sim_options {
 	const char *refs;         /* a refs trace given as text (--refs) */
 	enum trace_format format; /* the trace file's format */
 	FILE *verbose;            /* if not NULL, one line per reference */
+	FILE *dot; /* if not NULL, the final page table as a dot graph */
 };
 
 int sim_run(const struct sim_options *opt, struct vm_stats *stats);

@@ -3,6 +3,7 @@
  * traces with a message that names the file and the line. (These tests are
  * about the given driver, not the student's allocator.)
  */
+#include "heapmap.h"
 #include "testutil.h"
 
 TestSuite(driver, .fini = harness_test_finished, .timeout = 60);
@@ -126,4 +127,83 @@ Test(driver, generated_traces_are_reproducible)
 {
 	require_program("test -x traces/tracegen");
 	expect_run("traces/tracegen --check traces", 0, "reproduced");
+}
+
+/* ---- The heap after a prefix of a trace (--heap-after, heapmap.c) -------- */
+
+/* Returns how many times needle occurs in haystack. */
+static size_t occurrences(const char *haystack, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+Test(driver, heap_map_draws_every_block_of_a_dump)
+{
+	static const char dump[] = "heap 0x1000 to 0x1100, 256 bytes\n"
+				   "  0x1008        16 allocated\n"
+				   "  0x1018        48 allocated\n"
+				   "  0x1048        96 free\n"
+				   "  0x10a8        32 quick\n"
+				   "  0x10c8        48 free (prev free)\n"
+				   "  0x10f8         0 allocated\n"
+				   "free list 3: 0x10c8 (48) 0x1048 (96)\n"
+				   "quick list 0: 0x10a8 (32)\n";
+	FILE *in = fmemopen((void *)dump, sizeof dump - 1, "r");
+	char *svg = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&svg, &len);
+	cr_assert(in != NULL && out != NULL);
+	cr_assert_eq(heapmap_svg(in, out, "a <test> & more"), 0);
+	fclose(in);
+	fclose(out);
+	cr_assert(strncmp(svg, "<svg ", 5) == 0, "%s", svg);
+	cr_assert(strstr(svg, "</svg>\n") == svg + len - 7, "%s", svg);
+	cr_assert(strstr(svg, "a &lt;test&gt; &amp; more") != NULL, "%s", svg);
+	/* Addresses become offsets in the heap. */
+	cr_assert(strstr(svg, "free list 3: +0xc8 (48) +0x48 (96)") != NULL,
+		  "%s", svg);
+	cr_assert(strstr(svg, "0x10c8") == NULL, "%s", svg);
+	/* A box each (padding, prologue, four blocks, epilogue) in one row
+	 * of 256 bytes, and the legend's four; the four blocks' sizes. */
+	cr_assert(strstr(svg, "256 bytes, 256 a row") != NULL, "%s", svg);
+	cr_assert_eq(occurrences(svg, "<rect x="), 7 + 4, "%s", svg);
+	cr_assert_eq(occurrences(svg, ">48</text>"), 2, "%s", svg);
+	cr_assert_eq(occurrences(svg, ">96</text>"), 1, "%s", svg);
+	cr_assert_eq(occurrences(svg, ">32</text>"), 1, "%s", svg);
+	free(svg);
+}
+
+Test(driver, heap_map_refuses_a_dump_without_a_heap)
+{
+	static const char dump[] = "mm_checkheap: something\n";
+	FILE *in = fmemopen((void *)dump, sizeof dump - 1, "r");
+	cr_assert_eq(heapmap_svg(in, stdout, "nothing"), -1);
+	fclose(in);
+}
+
+Test(driver, heap_after_prints_the_heap_dump)
+{
+	expect_run("./mdriver --heap-after 2 tests/data/small.rep", 0,
+		   "heap 0x");
+	cr_assert_geq(occurrences(output, " allocated"), 3, "%s", output);
+	expect_run("./mdriver --heap-after 2 --svg tests/data/small.rep", 0,
+		   "<svg ");
+	cr_assert(strstr(output, "tests/data/small.rep after 2 of") != NULL,
+		  "%s", output);
+	cr_assert(strstr(output, "</svg>") != NULL, "%s", output);
+}
+
+Test(driver, heap_after_usage)
+{
+	expect_run("./mdriver --svg tests/data/small.rep", 2, "usage:");
+	expect_run("./mdriver --heap-after 2 tests/data/small.rep "
+		   "tests/data/small.rep",
+		   2, "usage:");
+	expect_run("./mdriver --heap-after x tests/data/small.rep", 2,
+		   "usage:");
+	expect_run("./mdriver --heap-after 100000 tests/data/small.rep", 2,
+		   "operations, not 100000");
 }
