@@ -9,6 +9,8 @@
 #      same skeleton with every function exiting 0 at once scores 0;
 #   2c. a copy done up to stage k earns exactly stages 1 to k, for every
 #      lab and k (tests/stage-audit.sh);
+#   2d. a seeded sample of mutants (tools/mutants.sh) each loses points or
+#      is listed as equivalent (tests/mutants-equivalent);
 #   3. the skeletons as committed (labs/) match a fresh generation;
 #   4. every rubric's SECTION names a heading that exists in chapters/, and
 #      chapter order is lab order (tests/chapter-order.sh).
@@ -89,6 +91,16 @@ if [ -d solutions ]; then
   echo "== 2c. done up to stage k: exactly the points of stages 1 to k"
   tests/stage-audit.sh --out "$out/audit" $sandbox ||
     fail "a stage's points do not come with its own code (see above)"
+
+  echo "== 2d. a seeded sample of mutants: each must lose points, or be listed as equivalent"
+  # tools/mutants.sh (make mutants for all): one slip planted in a solution
+  # region, graded up to its stage; a survivor is a test gap.
+  sh tools/mutants.sh --sample "${MUTANT_SAMPLE:-24}" --seed 1 --check \
+    > "$out/mutants.txt" 2>&1 || {
+    cat "$out/mutants.txt" >&2
+    fail "a mutant of the sample survived: a plausible bug the tests miss (see above)"
+  }
+  grep -E '^all:|^graded in' "$out/mutants.txt"
 
   echo "== 3. skeletons in sync with solutions/"
   for lab in solutions/*/; do

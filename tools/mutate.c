@@ -397,6 +397,21 @@ static bool is_expression_statement(const struct source *src, size_t k)
 		token_is(src, k - 1, "{") || token_is(src, k - 1, "}"));
 }
 
+/* True if token k names a type: a C type keyword, or a name ending "_t". */
+static bool is_type(const struct source *src, size_t k)
+{
+	static const char *const types[] = {
+		"int",  "char",   "short", "long",  "unsigned", "signed",
+		"bool", "double", "float", "const", "struct",   NULL,
+	};
+	for (int i = 0; types[i] != NULL; i++)
+		if (token_is(src, k, types[i]))
+			return true;
+	const struct token *t = &src->tokens[k];
+	return is_name(src, k) && t->length > 2 &&
+	       memcmp(src->text + t->start + t->length - 2, "_t", 2) == 0;
+}
+
 /*
  * True if the number at token k is the -1 that C functions return for an
  * error: -2 works the same for every caller that tests for a negative value,
@@ -414,9 +429,12 @@ static bool is_error_value(const struct source *src, size_t k)
  * which only a memory checker can see. */
 static bool is_array_length(const struct source *src, size_t k)
 {
-	return k >= 3 && token_is(src, k - 1, "[") && is_name(src, k - 2) &&
-	       is_name(src, k - 3) && k + 1 < src->count &&
-	       token_is(src, k + 1, "]");
+	if (k < 3 || !token_is(src, k - 1, "[") || !is_name(src, k - 2) ||
+	    k + 1 >= src->count || !token_is(src, k + 1, "]"))
+		return false;
+	/* "int go[2]", or "back[2]" after a comma in such a declaration */
+	return is_name(src, k - 3) ||
+	       (token_is(src, k - 3, ",") && is_type(src, line_first(src, k)));
 }
 
 /*

@@ -1,0 +1,60 @@
+/*
+ * Stage 8: aligned blocks from the heap (mm_memalign).
+ */
+#include "testutil.h"
+
+#include <stdint.h>
+
+TestSuite(memalign, .init = heap_fresh, .fini = harness_test_finished,
+	  .timeout = 10);
+
+enum { BLOCKS = 300 };
+
+Test(memalign, blocks_are_aligned_and_hold_their_size)
+{
+	/* Aligned blocks of many sizes and alignments, between plain ones:
+	 * each is aligned, is filled to its last byte, and keeps what it
+	 * holds while the others are made and some freed, so none overlaps
+	 * another. A block carved with too little room in front of or after
+	 * its aligned payload runs into its neighbour. */
+	static unsigned char *blocks[BLOCKS];
+	static size_t sizes[BLOCKS];
+	uint64_t rng = 5;
+	for (int i = 0; i < BLOCKS; i++) {
+		size_t align = (size_t)16 << (test_random(&rng) % 8);
+		sizes[i] = 1 + test_random(&rng) % 3000;
+		if (i % 3 == 0) {
+			blocks[i] = mm_malloc(sizes[i]);
+		} else {
+			blocks[i] = mm_memalign(align, sizes[i]);
+			cr_assert((uintptr_t)blocks[i] % align == 0,
+				  "mm_memalign(%zu, %zu) gave %p", align,
+				  sizes[i], (void *)blocks[i]);
+		}
+		cr_assert_not_null(blocks[i], "block %d of %zu bytes", i,
+				   sizes[i]);
+		fill(blocks[i], sizes[i], (unsigned)i);
+		if (i % 7 == 6) { /* a hole for the next ones to use */
+			mm_free(blocks[i - 3]);
+			blocks[i - 3] = NULL;
+		}
+	}
+	for (int i = 0; i < BLOCKS; i++)
+		cr_assert(blocks[i] == NULL ||
+				  holds(blocks[i], sizes[i], (unsigned)i),
+			  "block %d (%zu bytes) was overwritten: an aligned "
+			  "block overlaps its neighbour",
+			  i, sizes[i]);
+	cr_assert(mm_checkheap(__LINE__));
+	for (int i = 0; i < BLOCKS; i++)
+		mm_free(blocks[i]);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(memalign, bad_alignment_is_refused)
+{
+	/* Not a power of two: no block. A good one still works after. */
+	cr_assert_null(mm_memalign(48, 100));
+	unsigned char *p = mm_memalign(64, 100);
+	cr_assert(p != NULL && (uintptr_t)p % 64 == 0);
+}
