@@ -340,7 +340,7 @@ end
 -- LaTeX, a PDF made from it). Returns the path of the one the format uses.
 local function render(tool, source, data_path, what)
   local data = data_path and read_all(data_path) or ""
-  local key = pandoc.utils.sha1(tool .. "\0" .. source .. "\0" ..
+  local key = pandoc.utils.sha1("no-doctype\0" .. tool .. "\0" .. source .. "\0" ..
                                 (data_path or "") .. "\0" .. data)
   local svg = FIGURES .. "/" .. key .. ".svg"
   if not file_exists(svg) then
@@ -368,7 +368,12 @@ local function render(tool, source, data_path, what)
       os.remove(svg .. ".tmp")
       fail(what .. ": " .. tool .. " could not draw it:\n" .. err)
     end
-    assert(os.rename(svg .. ".tmp", svg))
+    -- No DOCTYPE: EPUB 3 forbids the external DTD that graphviz and
+    -- gnuplot name (epubcheck HTM-003, OPF-073), and no reader needs it.
+    local text = read_all(svg .. ".tmp")
+    text = text:gsub("<!DOCTYPE[^%[>]*%b[]%s*>", ""):gsub("<!DOCTYPE[^>]*>", "")
+    write_all(svg, text)
+    os.remove(svg .. ".tmp")
   end
   if not FORMAT:match("latex") then return svg end
   local pdf = FIGURES .. "/" .. key .. ".pdf"
