@@ -1234,6 +1234,34 @@ static bool resize_in_place(block_t *block, size_t asize)
 	//~ (void)block;
 	//~ (void)asize;
 	//~ return false;
+	// INTERIM (stage 4): no mappings yet, so any size may grow in place
+	//= size_t size = block_size(block);
+	//= if (asize <= size) {
+	//= 	shrink_block(block, asize);
+	//= 	return true;
+	//= }
+	//= block_t *next = block_next(block);
+	//= size_t room = size;
+	//= block_t *after = next;
+	//= if (!block_is_alloc(next)) {
+	//= 	room += block_size(next);
+	//= 	after = block_next(next);
+	//= }
+	//= if (room < asize) {
+	//= 	size_t grow = asize - room;
+	//= 	if (grow < CHUNK_SIZE)
+	//= 		grow = CHUNK_SIZE;
+	//= 	if (after != heap_epilogue() || extend_heap(grow) == NULL)
+	//= 		return false;
+	//= 	next = block_next(block); /* merged with the new memory */
+	//= }
+	//= list_remove(next);
+	//= write_alloc_header(block, size + block_size(next),
+	//= 		   block_prev_alloc(block));
+	//= set_prev_alloc(block_next(block), true);
+	//= shrink_block(block, asize);
+	//= return true;
+	// END INTERIM
 }
 // ANCHOR_END: resize_in_place
 
