@@ -764,7 +764,7 @@ static block_t *find_fit(size_t asize)
 // ANCHOR_END: find_fit
 
 // ANCHOR: place
-// BEGIN SOLUTION (stage 2)
+// BEGIN SOLUTION (stage 4)
 /*
  * Splits the free block, which is on its list, into an allocated block of
  * asize bytes at its start and a free block of the rest after it, which
