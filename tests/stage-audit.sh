@@ -20,6 +20,10 @@
 # would be strange, and the solution's full marks (tests/run.sh step 1)
 # would catch most of it (--full grades every stage of every copy).
 #
+# A source file with interim code (skelgen's "// INTERIM" blocks, the code
+# of a region as of an earlier stage) is built with -Werror in every copy
+# and checked against .clang-format, since only these copies compile it.
+#
 # tests/stage-audit.known lists the mismatches not fixed yet, "LAB K STAGE |
 # why", one a line: they are reported, not failed; one that no longer
 # happens fails, so that the list only shrinks.
