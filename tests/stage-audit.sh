@@ -20,6 +20,10 @@
 # would be strange, and the solution's full marks (tests/run.sh step 1)
 # would catch most of it (--full grades every stage of every copy).
 #
+# A source file with interim code (skelgen's "// INTERIM" blocks, the code
+# of a region as of an earlier stage) is built with -Werror in every copy
+# and checked against .clang-format, since only these copies compile it.
+#
 # tests/stage-audit.known lists the mismatches not fixed yet, "LAB K STAGE |
 # why", one a line: they are reported, not failed; one that no longer
 # happens fails, so that the list only shrinks.
@@ -140,6 +144,29 @@ for copy in $(ls "$out" | grep '^[0-9]*$' | sort -n); do
   done
 done
 cat "$out/table.txt"
+
+# Interim code (skelgen's "// INTERIM" blocks) is compiled only in these
+# copies, by the grader, without -Werror: hold it to the workbook's
+# warnings and format here, in every copy that has one of its files.
+for src in $(grep -rl --include='*.c' '^[[:space:]]*// INTERIM (' solutions || true); do
+  lab=${src#solutions/}
+  lab=${lab%%/*}
+  rel=${src#"solutions/$lab/"}
+  for copy in "$out"/*/"$lab"; do
+    [ -f "$copy/$rel" ] || continue
+    if ! make -s -C "$copy" TOP="$PWD" WERROR=-Werror "${rel%.c}.o" > "$out/interim.log" 2>&1; then
+      cat "$out/interim.log" >&2
+      echo "FAIL: $copy/$rel does not compile with -Werror (an interim block of $src?)" >> "$out/failures.txt"
+      bad=1
+    fi
+    if command -v clang-format > /dev/null &&
+        ! clang-format --style="file:$PWD/.clang-format" --dry-run --Werror "$copy/$rel" 2> "$out/interim.log"; then
+      head -n 20 "$out/interim.log" >&2
+      echo "FAIL: $copy/$rel is not formatted (an interim block of $src?): write it as make format would" >> "$out/failures.txt"
+      bad=1
+    fi
+  done
+done
 if [ -f "$known" ]; then
   grep -v '^#' "$known" | grep -v '^ *$' | while read -r lab k stage rest; do
     if [ -d "$out/$k/$lab" ] && ! grep -qx "$lab $k $stage" "$out/seen-known.txt"; then

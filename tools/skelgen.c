@@ -25,6 +25,22 @@
  * stub; the others become stubs as above. There every region must have a
  * stage; always, a region's tag and its stub's first TODO must agree.
  *
+ * A region rewritten in a later stage than the one that first writes it
+ * (first fit in stage 2, the segregated lists' search in stage 4) holds its
+ * final code, and may give its code as of the earlier stages in interim
+ * blocks right after its stub:
+ *
+ *     // INTERIM (stages 2-3): first fit over the implicit list
+ *     //= for (block_t *block = ...
+ *     // END INTERIM
+ *
+ * Each "//=" line is a line of code with the mark and one space after it
+ * removed, as for a stub. The blocks' ranges ("(stage N)" or "(stages
+ * N-M)") follow one another without a gap from the region's stage; the
+ * final code serves the stages after the last one. The plain skeleton drops
+ * interim blocks; with --upto K, a block whose range holds K replaces the
+ * region's code.
+ *
  * Build products are not copied: ELF files, *.o, *.d, *.a, *.so, and the
  * folders build/ and out/. A BEGIN without its END, or an END without its
  * BEGIN, is an error naming the file and the line; skelgen then exits with
@@ -43,6 +59,9 @@ enum { PATH_CAP = 4096 };
 static const char BEGIN_MARK[] = "BEGIN SOLUTION";
 static const char END_MARK[] = "END SOLUTION";
 static const char STUB_MARK[] = "//~";
+static const char INTERIM_BEGIN[] = "// INTERIM (";
+static const char INTERIM_END[] = "// END INTERIM";
+static const char INTERIM_MARK[] = "//=";
 
 /* Returns true if the file's first four bytes are ELF's magic number. */
 static bool is_elf(const char *path)
@@ -110,10 +129,35 @@ static int read_lines(FILE *in, struct file_gen *g)
 	return ok ? 0 : -1;
 }
 
-static bool is_stub(const char *line)
+/* Returns true if line's first non-blank characters are mark. */
+static bool starts_with(const char *line, const char *mark)
 {
 	size_t indent = strspn(line, " \t");
-	return strncmp(line + indent, STUB_MARK, strlen(STUB_MARK)) == 0;
+	return strncmp(line + indent, mark, strlen(mark)) == 0;
+}
+
+static bool is_stub(const char *line)
+{
+	return starts_with(line, STUB_MARK);
+}
+
+/* Returns true for any line of an interim block, its markers included. */
+static bool is_interim(const char *line)
+{
+	return starts_with(line, INTERIM_BEGIN) ||
+	       starts_with(line, INTERIM_END) ||
+	       starts_with(line, INTERIM_MARK);
+}
+
+/* Writes line without its mark (a stub's or an interim line's) and the one
+ * space after it, keeping its indentation. */
+static void put_unmarked(FILE *out, const char *line, const char *mark)
+{
+	size_t indent = strspn(line, " \t");
+	const char *rest = line + indent + strlen(mark);
+	if (*rest == ' ')
+		rest++;
+	fprintf(out, "%.*s%s", (int)indent, line, rest);
 }
 
 /*
@@ -170,15 +214,10 @@ static void emit(struct file_gen *g, const char *line)
 		return;
 	g->last_blank = blank;
 	g->dropped = false;
-	size_t indent = strspn(line, " \t");
-	if (is_stub(line)) {
-		const char *rest = line + indent + strlen(STUB_MARK);
-		if (*rest == ' ')
-			rest++;
-		fprintf(g->out, "%.*s%s", (int)indent, line, rest);
-		return;
-	}
-	fputs(line, g->out);
+	if (is_stub(line))
+		put_unmarked(g->out, line, STUB_MARK);
+	else
+		fputs(line, g->out);
 }
 
 /* Returns the line of the END SOLUTION closing the region opened on line
@@ -201,9 +240,66 @@ static size_t region_end(const struct file_gen *g, size_t begin)
 	return g->count;
 }
 
+enum { INTERIM_CAP = 8 };
+
+/* An interim block: the region's code for stages first to last. */
+struct interim {
+	int first, last;
+	size_t begin, end; /* its "// INTERIM" and "// END INTERIM" lines */
+};
+
+/*
+ * Reads the interim blocks from line *at on, into blocks (at most
+ * INTERIM_CAP), for a region of the given stage; moves *at past them.
+ * Returns how many, or -1 after printing what is wrong with them.
+ */
+static int read_interims(const struct file_gen *g, size_t *at, int stage,
+			 struct interim *blocks)
+{
+	int n = 0;
+	while (*at < g->count && starts_with(g->lines[*at], INTERIM_BEGIN)) {
+		size_t begin = *at, end = begin + 1;
+		while (end < g->count &&
+		       starts_with(g->lines[end], INTERIM_MARK))
+			end++;
+		const char *range = strstr(g->lines[begin], INTERIM_BEGIN) +
+				    strlen(INTERIM_BEGIN);
+		int first = 0, last = 0, used = 0;
+		if (sscanf(range, "stages %d-%d)%n", &first, &last, &used) <
+			    2 ||
+		    used == 0) {
+			if (sscanf(range, "stage %d)%n", &first, &used) < 1 ||
+			    used == 0)
+				first = 0;
+			last = first;
+		}
+		int want = n == 0 ? stage : blocks[n - 1].last + 1;
+		const char *what = NULL;
+		if (end == g->count || !starts_with(g->lines[end], INTERIM_END))
+			what = "is not closed by // END INTERIM after its "
+			       "//= lines";
+		else if (first < 1 || last < first || last > 99)
+			what = "wants (stage N) or (stages N-M), N <= M";
+		else if (first != want)
+			what = "must start at the region's stage, or right "
+			       "after the block before it";
+		else if (n == INTERIM_CAP)
+			what = "is one block too many for skelgen";
+		if (what != NULL) {
+			fprintf(stderr, "%s:%zu: this interim block %s\n",
+				g->src, begin + 1, what);
+			return -1;
+		}
+		blocks[n++] = (struct interim){first, last, begin, end};
+		*at = end + 1;
+	}
+	return n;
+}
+
 /*
  * Transforms the region opened on line *at: rule 1 (or, with --upto, its
- * code when its stage is done), and its stub. Moves *at past the stub.
+ * code when its stage is done, or an interim block's for an earlier
+ * stage), and its stub. Moves *at past the stub and the interim blocks.
  * Returns 0, or -1 after printing what went wrong.
  */
 static int transform_region(struct file_gen *g, size_t *at)
@@ -224,7 +320,19 @@ static int transform_region(struct file_gen *g, size_t *at)
 			g->src, begin + 1);
 		return -1;
 	}
+	struct interim blocks[INTERIM_CAP];
 	*at = stub_end;
+	int interims = read_interims(g, at, stage, blocks);
+	if (interims < 0)
+		return -1;
+	for (int b = 0; b < interims && g->upto > 0; b++) {
+		if (blocks[b].first <= g->upto && g->upto <= blocks[b].last) {
+			for (size_t i = blocks[b].begin + 1; i < blocks[b].end;
+			     i++)
+				put_unmarked(g->out, g->lines[i], INTERIM_MARK);
+			return 0;
+		}
+	}
 	if (g->upto > 0 && stage <= g->upto) {
 		for (size_t i = begin + 1; i < end; i++)
 			fputs(g->lines[i], g->out);
@@ -245,6 +353,12 @@ static int transform_lines(struct file_gen *g)
 		if (strstr(line, BEGIN_MARK) != NULL) {
 			if (transform_region(g, &i) != 0)
 				return -1;
+		} else if (is_interim(line)) {
+			fprintf(stderr,
+				"%s:%zu: an interim line that does not follow "
+				"a solution region's stub\n",
+				g->src, i + 1);
+			return -1;
 		} else if (strstr(line, END_MARK) != NULL) {
 			fprintf(stderr,
 				"%s:%zu: END SOLUTION without a BEGIN "

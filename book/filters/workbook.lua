@@ -5,8 +5,9 @@ command output and every figure in the book come from the real, tested files.
   ```{.c include="solutions/alloc/mm.c" anchor="coalesce"}
   ```
       The lines between "ANCHOR: coalesce" and "ANCHOR_END: coalesce" in
-      that file. Marker lines (anchors, solution markers, //~ stubs) are
-      dropped, tabs become four spaces, and the common indent is removed.
+      that file. Marker lines (anchors, solution markers, //~ stubs, interim
+      blocks of // INTERIM and //= lines) are dropped, tabs become four
+      spaces, and the common indent is removed.
       Without anchor=, the whole file. If a solutions/ file is missing (the
       student handout has no solutions), the labs/ file of the same name is
       used instead. With WORKBOOK_EDITION=student in the environment (make
@@ -104,6 +105,8 @@ local function is_marker(line)
   return line:match("ANCHOR:") or line:match("ANCHOR_END:")
       or line:match("BEGIN SOLUTION") or line:match("END SOLUTION")
       or line:match("^%s*//~")
+      or line:match("^%s*// INTERIM %(") or line:match("^%s*// END INTERIM")
+      or line:match("^%s*//=")
 end
 
 -- Returns the lines of text between the anchor's two markers.

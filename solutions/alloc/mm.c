@@ -686,6 +686,10 @@ static void release_block(block_t *block)
 	//~ // Read 09-building-an-allocator.md#implicit-free-list and
 	//~ // 09-building-an-allocator.md#coalescing.
 	//~ (void)block;
+	// INTERIM (stage 2): no boundary tags yet
+	//= set_flag(block, ALLOC_BIT, false);
+	//= set_prev_alloc(block_next(block), false);
+	// END INTERIM
 }
 // ANCHOR_END: release_block
 
@@ -748,11 +752,19 @@ static block_t *find_fit(size_t asize)
 	//~ // 10-fast-lean-allocator.md#better-fit.
 	//~ (void)asize;
 	//~ return NULL;
+	// INTERIM (stages 2-3): first fit over the implicit list
+	//= for (block_t *block = block_next(heap.prologue); block_size(block) != 0;
+	//=      block = block_next(block)) {
+	//= 	if (!block_is_alloc(block) && block_size(block) >= asize)
+	//= 		return block;
+	//= }
+	//= return NULL;
+	// END INTERIM
 }
 // ANCHOR_END: find_fit
 
 // ANCHOR: place
-// BEGIN SOLUTION (stage 2)
+// BEGIN SOLUTION (stage 4)
 /*
  * Splits the free block, which is on its list, into an allocated block of
  * asize bytes at its start and a free block of the rest after it, which
@@ -830,6 +842,17 @@ static block_t *place(block_t *block, size_t asize)
 	//~ // 10-fast-lean-allocator.md#explicit-lists.
 	//~ (void)asize;
 	//~ return block;
+	// INTERIM (stages 2-3): no free lists; the rest follows the block
+	//= size_t size = block_size(block);
+	//= if (size - asize < MIN_BLOCK_SIZE) {
+	//= 	write_alloc_header(block, size, block_prev_alloc(block));
+	//= 	set_prev_alloc(block_next(block), true);
+	//= 	return block;
+	//= }
+	//= write_alloc_header(block, asize, block_prev_alloc(block));
+	//= write_free_tags(block_next(block), size - asize, true);
+	//= return block;
+	// END INTERIM
 }
 // ANCHOR_END: place
 
@@ -933,6 +956,29 @@ static block_t *heap_alloc(size_t asize)
 	//~ // 10-fast-lean-allocator.md#quick-lists.
 	//~ (void)asize;
 	//~ return NULL;
+	// INTERIM (stage 2): without coalescing, grow by the whole request
+	//= block_t *block = find_fit(asize);
+	//= if (block == NULL) {
+	//= 	block = extend_heap(asize < CHUNK_SIZE ? CHUNK_SIZE : asize);
+	//= 	if (block == NULL)
+	//= 		return NULL;
+	//= }
+	//= return place(block, asize);
+	// END INTERIM
+	// INTERIM (stage 3): no quick lists yet
+	//= block_t *block = find_fit(asize);
+	//= if (block == NULL) {
+	//= 	/* A free block at the top merges with the new memory. */
+	//= 	size_t grow = asize;
+	//= 	block_t *epilogue = heap_epilogue();
+	//= 	if (!block_prev_alloc(epilogue))
+	//= 		grow -= block_size(block_prev(epilogue));
+	//= 	block = extend_heap(grow < CHUNK_SIZE ? CHUNK_SIZE : grow);
+	//= 	if (block == NULL)
+	//= 		return NULL;
+	//= }
+	//= return place(block, asize);
+	// END INTERIM
 }
 // ANCHOR_END: heap_alloc
 
@@ -1082,6 +1128,13 @@ void *mm_malloc(size_t size)
 	//~ // 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)size;
 	//~ return NULL;
+	// INTERIM (stages 2-4): every block in the heap
+	//= size_t asize = adjust_size(size);
+	//= if (asize == 0)
+	//= 	return NULL;
+	//= block_t *block = heap_alloc(asize);
+	//= return block == NULL ? NULL : block->payload;
+	// END INTERIM
 }
 // ANCHOR_END: mm_malloc
 
@@ -1181,6 +1234,34 @@ static bool resize_in_place(block_t *block, size_t asize)
 	//~ (void)block;
 	//~ (void)asize;
 	//~ return false;
+	// INTERIM (stage 4): no mappings yet, so any size may grow in place
+	//= size_t size = block_size(block);
+	//= if (asize <= size) {
+	//= 	shrink_block(block, asize);
+	//= 	return true;
+	//= }
+	//= block_t *next = block_next(block);
+	//= size_t room = size;
+	//= block_t *after = next;
+	//= if (!block_is_alloc(next)) {
+	//= 	room += block_size(next);
+	//= 	after = block_next(next);
+	//= }
+	//= if (room < asize) {
+	//= 	size_t grow = asize - room;
+	//= 	if (grow < CHUNK_SIZE)
+	//= 		grow = CHUNK_SIZE;
+	//= 	if (after != heap_epilogue() || extend_heap(grow) == NULL)
+	//= 		return false;
+	//= 	next = block_next(block); /* merged with the new memory */
+	//= }
+	//= list_remove(next);
+	//= write_alloc_header(block, size + block_size(next),
+	//= 		   block_prev_alloc(block));
+	//= set_prev_alloc(block_next(block), true);
+	//= shrink_block(block, asize);
+	//= return true;
+	// END INTERIM
 }
 // ANCHOR_END: resize_in_place
 

@@ -39,6 +39,7 @@ Test(coalesce, case1_no_free_neighbour)
 {
 	struct five f = five_blocks();
 	mm_free(f.c);
+	heap_walk_check(true); /* nothing merged, but c has its footer */
 	void *big = mm_malloc(2 * SIZE);
 	cr_assert(big == NULL || !in_heap(big),
 		  "c was merged with an allocated neighbour");

@@ -123,7 +123,8 @@ Test(large, calloc_of_a_large_block_is_zero)
 	 * comes from the heap now (the threshold has risen), so dirty that
 	 * too, free it, and ask again. */
 	unsigned char *dirty = mm_malloc(LARGE);
-	cr_assert_not_null(dirty);
+	cr_assert(dirty != NULL && !in_heap(dirty),
+		  "a block of %d bytes should get a mapping of its own", LARGE);
 	memset(dirty, 0xAA, LARGE);
 	mm_free(dirty);
 	for (int round = 0; round < 2; round++) {

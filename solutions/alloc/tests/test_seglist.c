@@ -69,13 +69,19 @@ Test(seglist, best_fit_finds_any_block_that_fits)
 
 Test(seglist, small_blocks_cost_no_footer)
 {
-	/* An allocated block needs only its header: 24 bytes fit in 32. */
+	/* An allocated block needs only its header: 24 bytes fit in 32. A
+	 * free block has its footer all the same. */
+	enum { N = 1000 };
+	static void *blocks[N];
 	size_t start = mem_heapsize();
-	for (int i = 0; i < 1000; i++)
-		cr_assert_not_null(mm_malloc(24));
-	cr_assert(mem_heapsize() - start <= 1000 * 32 + 8192,
-		  "1000 blocks of 24 bytes took %zu bytes of heap",
+	for (int i = 0; i < N; i++)
+		cr_assert_not_null(blocks[i] = mm_malloc(24));
+	cr_assert(mem_heapsize() - start <= N * 32 + 8192,
+		  "%d blocks of 24 bytes took %zu bytes of heap", N,
 		  mem_heapsize() - start);
+	for (int i = 0; i < N; i += 2)
+		mm_free(blocks[i]);
+	heap_walk_check(true);
 }
 
 Test(seglist, many_sizes_many_frees)
@@ -98,10 +104,13 @@ Test(seglist, many_sizes_many_frees)
 		blocks[i] = mm_malloc(sizes[i]);
 		cr_assert_not_null(blocks[i]);
 		fill(blocks[i], sizes[i], (unsigned)i);
-		if (step % 5000 == 0)
+		if (step % 5000 == 0) {
 			cr_assert(mm_checkheap(__LINE__));
+			heap_walk_check(true); /* merged, with footers */
+		}
 	}
 	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(true);
 }
 
 Test(seglist, utilization_of_a_random_mix)
