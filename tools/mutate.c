@@ -23,6 +23,9 @@
  *   delete  an expression statement that fills its line dropped
  *   swap    the first two arguments of a call swapped when both are names
  *
+ * Not mutated: assertions, the error value -1 and the lengths in array
+ * declarations (see is_error_value and is_array_length): their mutants
+ * could only be equivalent or seen by a memory checker.
  * A mutant's ID is a hash of the file's name, the operator, the text of the
  * line and which occurrence on that line it changes, so it stays the same
  * while the rest of the file is edited: the reviewed list of equivalent
@@ -47,8 +50,9 @@ struct token {
 	size_t start;  /* offset in the file's text */
 	size_t length; /* bytes */
 	int line;      /* 1-based line number */
-	int stage;     /* first stage of the region holding it */
-	int last;      /* last stage of that region */
+	int stage;      /* first stage of the region holding it */
+	int last;       /* last stage of that region */
+	bool in_assert; /* part of an assert(...): not mutated */
 };
 
 /* The file as read, and its tokens in solution regions. */
@@ -346,6 +350,22 @@ static size_t matching_paren(const struct source *src, size_t k)
 	return 0;
 }
 
+/*
+ * Marks the tokens of every assert(...): an assertion states what the code
+ * guarantees, and weakening or dropping one changes nothing a correct
+ * program does, so its mutants would all be equivalent.
+ */
+static void mark_asserts(struct source *src)
+{
+	for (size_t k = 0; k + 1 < src->count; k++) {
+		if (!token_is(src, k, "assert") || !token_is(src, k + 1, "("))
+			continue;
+		size_t close = matching_paren(src, k + 1);
+		for (size_t j = k; j <= close && j < src->count; j++)
+			src->tokens[j].in_assert = true;
+	}
+}
+
 /* Returns the first token of the line holding token k. */
 static size_t line_first(const struct source *src, size_t k)
 {
@@ -448,6 +468,8 @@ static int mutants_at(const struct source *src, size_t k,
 {
 	int n = 0;
 	struct mutant m;
+	if (src->tokens[k].in_assert)
+		return 0;
 	for (size_t i = 0; i < sizeof SWAPS / sizeof SWAPS[0]; i++) {
 		if (!token_is(src, k, SWAPS[i][0]))
 			continue;
@@ -616,6 +638,7 @@ int main(int argc, char **argv)
 	if (src.text == NULL)
 		return 1;
 	tokenize(&src);
+	mark_asserts(&src);
 	if (argc == 3) {
 		char *end;
 		walk.wanted = strtoull(argv[2], &end, 16);

@@ -54,6 +54,19 @@ Test(tlb, insert_updates_an_entry_in_place)
 	uint64_t pte;
 	cr_assert(tlb_lookup(&tlb, 1, 5, &pte));
 	cr_assert_eq(pte_frame(pte), 2);
+	/* The page in entry 0 and one in a later entry, updated while the
+	 * round-robin pointer points elsewhere: still one entry each, and
+	 * nothing else evicted. */
+	tlb_insert(&tlb, 1, 6, pte_make(3, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 6, pte_make(4, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 5, pte_make(5, PTE_PRESENT));
+	valid = 0;
+	for (size_t i = 0; i < tlb.size; i++)
+		valid += tlb.entries[i].valid;
+	cr_assert_eq(valid, 2, "two pages, two entries: an update must find "
+			       "the page's entry wherever it is");
+	cr_assert(tlb_lookup(&tlb, 1, 5, &pte) && pte_frame(pte) == 5);
+	cr_assert(tlb_lookup(&tlb, 1, 6, &pte) && pte_frame(pte) == 4);
 	tlb_free(&tlb);
 }
 
@@ -73,6 +86,42 @@ Test(tlb, full_tlb_replaces_round_robin)
 	cr_assert(tlb_lookup(&tlb, 1, 12, &pte));
 	cr_assert(tlb_lookup(&tlb, 1, 13, &pte));
 	tlb_free(&tlb);
+
+	/* Four entries: replaced in the order they were filled. */
+	cr_assert_eq(tlb_init(&tlb, 4), 0);
+	for (uint64_t vpn = 1; vpn <= 6; vpn++)
+		tlb_insert(&tlb, 1, vpn, pte_make(vpn, PTE_PRESENT));
+	for (uint64_t vpn = 1; vpn <= 6; vpn++)
+		cr_assert_eq(tlb_lookup(&tlb, 1, vpn, &pte), vpn >= 3,
+			     "after pages 1 to 6 in a 4-entry TLB, page %llu "
+			     "should %s: round robin replaces entries 0, 1, "
+			     "2, 3, 0... in turn",
+			     (unsigned long long)vpn,
+			     vpn >= 3 ? "hit" : "miss");
+	/* Page 4 went into entry 0 by round robin: updating it must find it
+	 * there, not replace page 3, which round robin points at next. */
+	tlb_insert(&tlb, 1, 4, pte_make(40, PTE_PRESENT));
+	cr_assert(tlb_lookup(&tlb, 1, 3, &pte),
+		  "updating page 4 replaced page 3: the update did not look "
+		  "at every entry");
+	cr_assert(tlb_lookup(&tlb, 1, 4, &pte) && pte_frame(pte) == 40);
+	tlb_free(&tlb);
+}
+
+Test(tlb, a_free_entry_is_used_before_replacing_one)
+{
+	struct tlb tlb;
+	cr_assert_eq(tlb_init(&tlb, 2), 0);
+	uint64_t pte;
+	tlb_insert(&tlb, 1, 10, pte_make(10, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 11, pte_make(11, PTE_PRESENT));
+	tlb_insert(&tlb, 1, 12, pte_make(12, PTE_PRESENT)); /* replaces 10 */
+	tlb_invalidate(&tlb, 1, 12); /* entry 0 is free again */
+	tlb_insert(&tlb, 1, 13, pte_make(13, PTE_PRESENT));
+	cr_assert(tlb_lookup(&tlb, 1, 11, &pte),
+		  "page 13 replaced page 11 although an entry was free");
+	cr_assert(tlb_lookup(&tlb, 1, 13, &pte));
+	tlb_free(&tlb);
 }
 
 Test(tlb, invalidate_drops_one_entry)
@@ -87,6 +136,11 @@ Test(tlb, invalidate_drops_one_entry)
 	cr_assert_not(tlb_lookup(&tlb, 1, 10, &pte));
 	cr_assert(tlb_lookup(&tlb, 2, 10, &pte));
 	cr_assert(tlb_lookup(&tlb, 1, 12, &pte));
+	tlb_invalidate(&tlb, 1, 12); /* in the third entry */
+	cr_assert_not(tlb_lookup(&tlb, 1, 12, &pte),
+		      "an entry after the first is dropped too");
+	cr_assert(tlb_lookup(&tlb, 2, 10, &pte));
+	tlb_insert(&tlb, 1, 12, pte_make(12, PTE_PRESENT));
 	tlb_flush(&tlb);
 	cr_assert_not(tlb_lookup(&tlb, 2, 10, &pte));
 	cr_assert_not(tlb_lookup(&tlb, 1, 12, &pte));
