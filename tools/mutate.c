@@ -47,9 +47,9 @@ enum { TOKEN_CAP = 1 << 16, TEXT_CAP = 64 };
 
 /* One token of a code line inside a solution region. */
 struct token {
-	size_t start;  /* offset in the file's text */
-	size_t length; /* bytes */
-	int line;      /* 1-based line number */
+	size_t start;   /* offset in the file's text */
+	size_t length;  /* bytes */
+	int line;       /* 1-based line number */
 	int stage;      /* first stage of the region holding it */
 	int last;       /* last stage of that region */
 	bool in_assert; /* part of an assert(...): not mutated */

@@ -63,8 +63,9 @@ Test(tlb, insert_updates_an_entry_in_place)
 	valid = 0;
 	for (size_t i = 0; i < tlb.size; i++)
 		valid += tlb.entries[i].valid;
-	cr_assert_eq(valid, 2, "two pages, two entries: an update must find "
-			       "the page's entry wherever it is");
+	cr_assert_eq(valid, 2,
+		     "two pages, two entries: an update must find "
+		     "the page's entry wherever it is");
 	cr_assert(tlb_lookup(&tlb, 1, 5, &pte) && pte_frame(pte) == 5);
 	cr_assert(tlb_lookup(&tlb, 1, 6, &pte) && pte_frame(pte) == 4);
 	tlb_free(&tlb);
