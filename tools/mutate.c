@@ -296,6 +296,15 @@ static bool is_number(const struct source *src, size_t k)
 	return isdigit((unsigned char)src->text[src->tokens[k].start]);
 }
 
+/* True if tokens a and b read the same (swapping them changes nothing). */
+static bool same_text(const struct source *src, size_t a, size_t b)
+{
+	return src->tokens[a].length == src->tokens[b].length &&
+	       memcmp(src->text + src->tokens[a].start,
+		      src->text + src->tokens[b].start,
+		      src->tokens[a].length) == 0;
+}
+
 /* True if token k ends an operand, so that an operator after it is binary. */
 static bool ends_operand(const struct source *src, size_t k)
 {
@@ -518,6 +527,7 @@ static int mutants_at(const struct source *src, size_t k,
 	if (is_name(src, k) && k + 4 < src->count &&
 	    token_is(src, k + 1, "(") && is_name(src, k + 2) &&
 	    token_is(src, k + 3, ",") && is_name(src, k + 4) &&
+	    !same_text(src, k + 2, k + 4) &&
 	    (token_is(src, k + 5, ",") || token_is(src, k + 5, ")"))) {
 		char repl[3 * TEXT_CAP];
 		int len = snprintf(repl, sizeof repl, "%.*s, %.*s",
