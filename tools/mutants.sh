@@ -91,6 +91,10 @@ if [ "$#" -gt 0 ]; then   # --one LAB FILE ID FIRST LAST (a job of xargs)
   exit 0
 fi
 
+if [ ! -d solutions ]; then
+  echo "mutants.sh: mutation testing needs solutions/ (the instructors' tree, not the handout)" >&2
+  exit 2
+fi
 mkdir -p "$out/cache"
 rm -rf "$out/run"
 [ -n "$labs" ] || labs=$(cd solutions && ls -d */ | tr -d /)
