@@ -51,7 +51,10 @@ grade_one() {
     mkdir -p "$dir/$lab/$(dirname "$f")"
     cp "solutions/$lab/$f" "$dir/$lab/$f"
   done
-  tools/mutate "solutions/$lab/$file" "$id" > "$dir/$lab/$file"
+  if ! tools/mutate "solutions/$lab/$file" "$id" > "$dir/$lab/$file"; then
+    echo "error -"   # no such mutant (the file changed under the run)
+    return
+  fi
   key=$( (cat "$out/print.$lab"; echo "$last"; cat "$dir/$lab/$file") |
     sha256sum | cut -c1-32)
   if [ -s "$out/cache/$key" ]; then
@@ -81,9 +84,11 @@ grade_one() {
       awk '$2 < $3 { print $1; exit }')
     if [ -n "$killer" ]; then result="killed $killer"; else result="survived -"; fi
   fi
-  echo "$result" > "$out/cache/$key"
   echo "$result"
-  [ "${result%% *}" = error ] || rm -rf "$dir"
+  # an error (no report) is kept for a look, and graded again next time
+  [ "${result%% *}" = error ] && return
+  echo "$result" > "$out/cache/$key"
+  rm -rf "$dir"
 }
 
 if [ "$#" -gt 0 ]; then   # --one LAB FILE ID FIRST LAST (a job of xargs)
