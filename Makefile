@@ -59,13 +59,13 @@ tools/skelgen: tools/skelgen.c mk/flags.mk | deps-grade
 	$(CC) $(CFLAGS) -o $@ $<
 
 # Plants one bug at a time in the solution regions (make mutants).
-tools/mutate: tools/mutate.c mk/flags.mk | deps-grade
-	$(CC) $(CFLAGS) -o $@ $<
+tools/mutate: tools/mutate.c tools/readall.c tools/readall.h mk/flags.mk | deps-grade
+	$(CC) $(CFLAGS) -o $@ tools/mutate.c tools/readall.c
 
 # Reads a grader's JSON report for scripts (tests/run.sh): they never parse
 # the grader's table.
-tools/score: tools/score.c mk/flags.mk | deps-grade
-	$(CC) $(CFLAGS) $$(pkg-config --cflags libcjson 2>/dev/null) -o $@ $< \
+tools/score: tools/score.c tools/readall.c tools/readall.h mk/flags.mk | deps-grade
+	$(CC) $(CFLAGS) $$(pkg-config --cflags libcjson 2>/dev/null) -o $@ tools/score.c tools/readall.c \
 		$$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
 grader/grade: $(wildcard grader/*.c grader/*.h) mk/flags.mk | deps-grade

@@ -34,8 +34,9 @@
  * A region with no stage is left alone, with a warning. Exits 0 on success, 1
  * if the file cannot be read or has no mutant ID, 2 on a usage error.
  */
+#include "readall.h"
+
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,39 +76,6 @@ struct mutant {
 	bool has_second;
 	int line, stage, last;
 };
-
-static char *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "mutate: cannot read %s: %s\n", path,
-			strerror(errno));
-		return NULL;
-	}
-	size_t cap = 1 << 16, len = 0, got;
-	char *text = malloc(cap);
-	while (text != NULL &&
-	       (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (len + 1 == cap) {
-			char *bigger = realloc(text, cap * 2);
-			if (bigger == NULL) {
-				free(text);
-				text = NULL;
-			}
-			text = bigger;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (text == NULL) {
-		fprintf(stderr, "mutate: %s is too large\n", path);
-		return NULL;
-	}
-	text[len] = '\0';
-	*size = len;
-	return text;
-}
 
 /* Returns the end of the line starting at offset i (its '\n' or the end). */
 static size_t line_end(const struct source *src, size_t i)
@@ -644,7 +612,7 @@ int main(int argc, char **argv)
 	static struct source src;
 	static struct walk walk;
 	src.name = argv[1];
-	src.text = read_file(argv[1], &src.size);
+	src.text = read_all("mutate", argv[1], &src.size);
 	if (src.text == NULL)
 		return 1;
 	tokenize(&src);

@@ -11,46 +11,15 @@
  * Exits 0 when it printed the figures, 1 when the report cannot be read or
  * has no such lab or stage (with a message on stderr), 2 on a usage error.
  */
+#include "readall.h"
+
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { STAGE_MAX = 64 };
-
-/* Reads the whole file at path into a new string, or returns NULL. */
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "score: cannot read %s: %s\n", path,
-			strerror(errno));
-		return NULL;
-	}
-	size_t cap = 1 << 16, len = 0;
-	char *text = malloc(cap);
-	size_t got;
-	while (text != NULL &&
-	       (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (len + 1 == cap) {
-			char *bigger = realloc(text, cap * 2);
-			if (bigger == NULL)
-				free(text);
-			text = bigger;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (text == NULL) {
-		fprintf(stderr, "score: out of memory reading %s\n", path);
-		return NULL;
-	}
-	text[len] = '\0';
-	return text;
-}
 
 /* The number named key in object, or -1 if it has none. */
 static double number(const cJSON *object, const char *key)
@@ -149,7 +118,7 @@ int main(int argc, char **argv)
 	int nargs = argc - 1 - stages;
 	if (nargs < 1 || nargs > 3 || (stages && nargs != 2))
 		return usage();
-	char *text = read_all(args[0]);
+	char *text = read_all("score", args[0], NULL);
 	if (text == NULL)
 		return 1;
 	cJSON *report = cJSON_Parse(text);
