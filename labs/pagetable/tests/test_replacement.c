@@ -91,6 +91,36 @@ Test(replacement, opt_evicts_the_lowest_frame_among_the_never_used)
 	check_policy(POLICY_OPT, 3, "1,2,3,4,2,5,2", 5, third, 2);
 }
 
+Test(replacement, opt_past_the_known_future_is_never)
+{
+	/* Three references are known: page A (frame 0) at 0 and 2, page B
+	 * (frame 1) at 1. next_use[3] lies past the end, and says "used
+	 * again at once": a touch at time 3 must not read it. */
+	static const uint64_t next_use[] = {2, POLICY_NEVER, POLICY_NEVER, 0};
+	struct policy p;
+	struct policy_config config = {
+		.kind = POLICY_OPT,
+		.frames = 2,
+		.next_use = next_use,
+		.refs = 3,
+	};
+	cr_assert_eq(policy_init(&p, &config), 0);
+	policy_loaded(&p, 0);
+	policy_touch(&p, 0, 0);
+	policy_loaded(&p, 1);
+	policy_touch(&p, 1, 1);
+	cr_assert_eq(policy_victim(&p), 1,
+		     "A is used again at 2 and B never: B (frame 1) goes");
+	policy_touch(&p, 0, 2);
+	cr_assert_eq(policy_victim(&p), 0,
+		     "neither page is used again: the lower frame goes");
+	policy_touch(&p, 0, 3);
+	cr_assert_eq(policy_victim(&p), 0,
+		     "a touch at time 3, past the 3 known references, means "
+		     "never again; did it read next_use[3]?");
+	policy_free(&p);
+}
+
 Test(replacement, beladys_anomaly_with_fifo)
 {
 	struct refs_run run;

@@ -2,6 +2,7 @@
  * Stage 3: the TLB, alone and in the MMU.
  */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "harness.h"
 #include "helpers.h"
@@ -158,6 +159,44 @@ Test(tlb, no_tlb_always_misses)
 	tlb_free(&tlb);
 }
 
+/* A TLB of four entries lent a fifth, valid one past its end: lookup,
+ * insert and invalidate must never look at it. A loop that runs to
+ * i <= size reads (and may write) memory the TLB does not own. */
+Test(tlb, entries_past_the_last_are_never_touched)
+{
+	struct tlb_entry entries[5] = {0};
+	const struct tlb_entry beyond = {
+		.vpn = 0x42,
+		.pte = pte_make(9, PTE_PRESENT),
+		.asid = 1,
+		.valid = true,
+	};
+	entries[4] = beyond;
+	struct tlb tlb = {.entries = entries, .size = 4};
+	uint64_t pte = 0;
+	cr_assert_not(
+		tlb_lookup(&tlb, 1, 0x42, &pte),
+		"tlb_lookup found an entry past the last one (i <= size?)");
+
+	/* Empty entries first: 0x42 goes to entry 0, then 1, 2 and 3 fill
+	 * up, and the fifth insert replaces entry 0, round robin's first. */
+	for (uint64_t vpn = 0x42; vpn < 0x47; vpn++)
+		tlb_insert(&tlb, 1, vpn, pte_make(vpn, PTE_PRESENT));
+	cr_assert(memcmp(&entries[4], &beyond, sizeof beyond) == 0,
+		  "tlb_insert wrote to an entry past the last one");
+	cr_assert_not(tlb_lookup(&tlb, 1, 0x42, &pte),
+		      "0x42 sat in entry 0 and the fifth insert should have "
+		      "replaced it; did tlb_insert match the entry past the "
+		      "last one (i <= size?)");
+	cr_assert(tlb_lookup(&tlb, 1, 0x43, &pte));
+	tlb_invalidate(&tlb, 1, 0x42);
+	cr_assert(entries[4].valid,
+		  "tlb_invalidate cleared an entry past the last one "
+		  "(i <= size?)");
+	cr_assert_eq(tlb.hits, 1);
+	cr_assert_eq(tlb.misses, 2);
+}
+
 /* A machine with a TLB and pages mapped by hand: no page faults needed. */
 static struct addr_space *mapped_machine(struct vm *vm, size_t tlb_size)
 {
@@ -210,6 +249,69 @@ Test(tlb, mmu_hits_translate_like_walks)
 	const struct vm_stats *s = vm_stats(&vm);
 	cr_assert_eq(s->tlb_hits, 24);
 	cr_assert_eq(s->tlb_misses, 24);
+	vm_free(&vm);
+}
+
+Test(tlb, a_one_entry_tlb_still_caches)
+{
+	struct vm vm;
+	mapped_machine(&vm, 1);
+	uint64_t pa;
+	static const uint64_t pages[] = {1, 1, 2, 2, 1};
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+		cr_assert_eq(
+			vm_access(&vm, pages[i] * TEST_PAGE, ACCESS_READ, &pa),
+			VM_HIT);
+	const struct vm_stats *s = vm_stats(&vm);
+	cr_assert_eq(s->tlb_hits, 2,
+		     "pages 1 1 2 2 1 through a one-entry TLB: %llu hits, "
+		     "expected 2 (is a TLB of size 1 treated as no TLB?)",
+		     (unsigned long long)s->tlb_hits);
+	cr_assert_eq(s->tlb_misses, 3);
+	vm_free(&vm);
+}
+
+Test(tlb, only_successful_walks_are_cached)
+{
+	struct vm vm;
+	struct vm_config config = test_config(8, POLICY_FIFO);
+	config.tlb_size = 4;
+	test_machine(&vm, &config);
+	/* Page 0 is mapped, so the leaf table that holds page 1's empty PTE
+	 * exists; page 1 lies outside every region. */
+	struct addr_space *as = test_space(&vm, 0, TEST_PAGE, PTE_WRITABLE);
+	cr_assert_eq(pt_map(&as->pt, 0, 3, PTE_WRITABLE), 0);
+	vm.frames_used = 8;
+	uint64_t pa;
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(vm_access(&vm, TEST_PAGE, ACCESS_READ, &pa),
+			     VM_SEGV_UNMAPPED);
+	const struct vm_stats *s = vm_stats(&vm);
+	cr_assert_eq(s->tlb_hits, 0,
+		     "a walk that failed was cached: %llu TLB hits on a "
+		     "page that is not present",
+		     (unsigned long long)s->tlb_hits);
+	cr_assert_eq(s->tlb_misses, 3);
+	vm_free(&vm);
+}
+
+Test(tlb, a_read_hit_does_not_walk)
+{
+	struct vm vm;
+	struct addr_space *as = mapped_machine(&vm, 4);
+	uint64_t pa;
+	cr_assert_eq(vm_access(&vm, 0x3000, ACCESS_READ, &pa), VM_HIT);
+	uint64_t *pte = pt_walk(&as->pt, 0x3000, false);
+	cr_assert(*pte & PTE_ACCESSED, "the walk sets the accessed bit");
+	/* Clear the bit behind the TLB's back, as CLOCK would if it did not
+	 * also drop the entry: a hit must not walk and set it again. */
+	*pte &= ~(uint64_t)PTE_ACCESSED;
+	cr_assert_eq(vm_access(&vm, 0x3008, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(pa, 4 * TEST_PAGE + 8);
+	cr_assert_eq(vm_stats(&vm)->tlb_hits, 1);
+	cr_assert_not(*pte & PTE_ACCESSED,
+		      "a read that hit in the TLB walked the page table anyway "
+		      "(a usable hit must not fall through to the walk)");
 	vm_free(&vm);
 }
 
