@@ -4,8 +4,8 @@
  *     grade [--lab NAME] [--stage N | --stages A-B] [--json FILE]
  *           [--gradescope FILE] [--prairielearn FILE] [--autolab]
  *           [--csv FILE [--name NAME]] [--list-files] [--timeout S]
- *           [--sandbox auto|on|off] [--fail-fast] [--verbose] [--root DIR]
- *           [SUBMISSION_DIR]
+ *           [--sandbox auto|on|off] [--fail-fast] [--jobs N] [--verbose]
+ *           [--root DIR] [SUBMISSION_DIR]
  *
  * Grades a submission (a folder shaped like labs/; default "labs") against
  * each lab's rubric, prints one line per check and ends with "Score: X/Y"
@@ -20,7 +20,9 @@
  * folder; --sandbox on refuses all; --sandbox off grades without it.
  * --fail-fast stops grading a lab at its first check that loses points (the
  * checks after it are not run and score 0): mutation testing needs to know
- * only whether a mutant loses a point, and where first.
+ * only whether a mutant loses a point, and where first. --jobs N grades N
+ * labs at once, each in a process of its own (default: one per core); the
+ * tables still come out in the labs' order.
  *
  * Exit status: 0 when the grading ran (whatever the score), 2 for a usage
  * error or a sandbox that is needed and does not work here, 1 when
@@ -39,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,7 +52,7 @@ enum { MAX_LABS = 8, PATH_CAP = 4096 };
 struct args {
 	const char *lab, *json, *gradescope, *prairielearn, *csv, *name, *root,
 		*submission;
-	int first_stage, stage, timeout;
+	int first_stage, stage, timeout, jobs;
 	enum sandbox_mode sandbox;
 	bool list_files, verbose, autolab, fail_fast;
 };
@@ -64,9 +67,8 @@ static void usage(FILE *out)
 		"             [--csv FILE [--name NAME]] "
 		"[--list-files] [--timeout S]\n"
 		"             [--sandbox auto|on|off] [--fail-fast] "
-		"[--verbose] "
-		"[--root DIR]\n"
-		"             [SUBMISSION_DIR]\n"
+		"[--jobs N] [--verbose]\n"
+		"             [--root DIR] [SUBMISSION_DIR]\n"
 		"Grades SUBMISSION_DIR (default: labs), a folder shaped like "
 		"labs/.\n");
 }
@@ -123,7 +125,8 @@ static struct args parse_args(int argc, char **argv)
 		TIMEOUT,
 		SANDBOX,
 		ROOT,
-		FAIL_FAST
+		FAIL_FAST,
+		JOBS
 	};
 	static const struct option options[] = {
 		{"lab", required_argument, NULL, LAB},
@@ -140,6 +143,7 @@ static struct args parse_args(int argc, char **argv)
 		{"sandbox", required_argument, NULL, SANDBOX},
 		{"root", required_argument, NULL, ROOT},
 		{"fail-fast", no_argument, NULL, FAIL_FAST},
+		{"jobs", required_argument, NULL, JOBS},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -193,6 +197,9 @@ static struct args parse_args(int argc, char **argv)
 			break;
 		case FAIL_FAST:
 			a.fail_fast = true;
+			break;
+		case JOBS:
+			a.jobs = parse_positive("--jobs", optarg);
 			break;
 		case 'v':
 			a.verbose = true;
@@ -371,23 +378,76 @@ static int open_sandbox(const struct args *a, const char *root,
 	return 0;
 }
 
-/* Grades every lab into results, printing each lab's table; returns the
- * total score into *score and *max, and 1 if a rubric was broken. */
+/* What the processes that grade the labs share with the grader. */
+struct lab_jobs {
+	const struct args *a;
+	const struct grade_options *opt;
+	struct lab_result *results; /* mapped shared */
+	bool *ended;
+	size_t printed; /* the labs whose tables are out, in order */
+	size_t n;
+	int score, max, rc;
+};
+
+/* proc_each's job, in a process of its own: grades lab i. */
+static void grade_one(size_t i, void *arg)
+{
+	struct lab_jobs *j = arg;
+	lab_run(j->opt, &j->results[i]);
+}
+
+/* proc_each's ended: takes lab i's result, prints the tables that are
+ * now next in order, and adds up the scores. */
+static void lab_ended(size_t i, int status, void *arg)
+{
+	struct lab_jobs *j = arg;
+	if (status != 0) {
+		char why[256];
+		snprintf(why, sizeof why,
+			 "grader error: the process grading this lab %s %d",
+			 WIFSIGNALED(status) ? "was killed by signal"
+					     : "ended with status",
+			 WIFSIGNALED(status) ? WTERMSIG(status)
+					     : WEXITSTATUS(status));
+		lab_fail(j->opt, why, &j->results[i]);
+	}
+	j->ended[i] = true;
+	for (; j->printed < j->n && j->ended[j->printed]; j->printed++) {
+		const struct lab_result *res = &j->results[j->printed];
+		report_table(stdout, res, j->a->verbose);
+		fflush(stdout);
+		j->score += res->score;
+		j->max += res->max_score;
+		j->rc |= !res->rubric_ok;
+	}
+}
+
+/* Labs graded at once: --jobs, else one per core, at most one per lab. */
+static int lab_jobs(const struct args *a, size_t n)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = a->jobs > 0 ? a->jobs : cores > 0 ? cores : 1;
+	return jobs > (long)n ? (int)n : (int)jobs;
+}
+
+/* Grades every lab into results (mapped shared), several at once,
+ * printing each lab's table in order; returns the total score into
+ * *score and *max, and 1 if a rubric was broken. */
 static int grade_labs(const struct args *a, const struct grade_options *opt,
 		      char **labs, size_t n, struct lab_result *results,
 		      int *score, int *max)
 {
-	int rc = 0;
-	*score = *max = 0;
-	for (size_t i = 0; i < n; i++) {
-		fflush(stdout);
-		lab_grade(labs[i], opt, &results[i]);
-		report_table(stdout, &results[i], a->verbose);
-		*score += results[i].score;
-		*max += results[i].max_score;
-		rc |= !results[i].rubric_ok;
-	}
-	return rc;
+	bool ended[MAX_LABS] = {false};
+	struct lab_jobs j = {
+		.a = a, .opt = opt, .results = results, .ended = ended, .n = n};
+	for (size_t i = 0; i < n; i++)
+		lab_load(labs[i], opt, &results[i]);
+	fflush(stdout);
+	fflush(stderr);
+	proc_each(n, lab_jobs(a, n), grade_one, lab_ended, &j);
+	*score = j.score;
+	*max = j.max;
+	return j.rc;
 }
 
 /* Writes the report files asked for; returns 1 if one could not be. */
@@ -458,7 +518,17 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 				    .stage = a->stage,
 				    .timeout = a->timeout,
 				    .fail_fast = a->fail_fast};
-	static struct lab_result results[MAX_LABS];
+	/* shared with the processes that grade the labs */
+	struct lab_result *results =
+		mmap(NULL, MAX_LABS * sizeof *results, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (results == MAP_FAILED) {
+		perror("grade: cannot map the results");
+		open_box = NULL;
+		sandbox_stop(sb);
+		remove_tree(scratch);
+		return 1;
+	}
 	int score, max;
 	rc = grade_labs(a, &opt, labs, n, results, &score, &max);
 	struct report_run run = {.sandbox = sandbox,
@@ -469,6 +539,7 @@ static int grade_all(const struct args *a, const char *root, char **labs,
 		rc = 1; /* the autoresult: Autolab reads the last line */
 	for (size_t i = 0; i < n; i++)
 		lab_result_free(&results[i]);
+	munmap(results, MAX_LABS * sizeof *results);
 	open_box = NULL;
 	sandbox_stop(sb);
 	remove_tree(scratch);

@@ -336,31 +336,57 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 	forget_states(&ks);
 }
 
-void lab_grade(const char *lab, const struct grade_options *opt,
-	       struct lab_result *res)
+bool lab_load(const char *lab, const struct grade_options *opt,
+	      struct lab_result *res)
 {
 	*res = (struct lab_result){0};
 	snprintf(res->name, sizeof res->name, "%s", lab);
-	char rubric_path[PATH_CAP], dir[PATH_CAP];
+	char rubric_path[PATH_CAP];
 	snprintf(rubric_path, sizeof rubric_path,
 		 "%s/grader/official/%s/rubric", opt->root, lab);
 	if (rubric_load(&res->rubric, rubric_path, res->problem,
 			sizeof res->problem) != 0)
-		return;
+		return false;
 	res->rubric_ok = true;
 	res->max_stage = opt->stage > 0 && opt->stage < res->rubric.nstages
 				 ? opt->stage
 				 : res->rubric.nstages;
 	res->min_stage = opt->first_stage > 0 ? opt->first_stage : 1;
-	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, lab);
+	return true;
+}
+
+void lab_run(const struct grade_options *opt, struct lab_result *res)
+{
+	if (!res->rubric_ok)
+		return;
+	char dir[PATH_CAP];
+	snprintf(dir, sizeof dir, "%s/%s", opt->scratch, res->name);
 	/* the build and the checks share one budget: code that hangs
 	 * everywhere costs one budget, not one time limit per check */
 	proc_set_deadline(res->rubric.budget);
-	bool built = prepare_lab(lab, opt, dir, res) == 0;
+	bool built = prepare_lab(res->name, opt, dir, res) == 0;
 	text_clean(res->problem, sizeof res->problem);
 	text_clean(res->warnings, sizeof res->warnings);
-	run_checks(lab, opt, dir, built, res);
+	run_checks(res->name, opt, dir, built, res);
 	proc_set_deadline(0);
+}
+
+void lab_fail(const struct grade_options *opt, const char *why,
+	      struct lab_result *res)
+{
+	if (!res->rubric_ok)
+		return;
+	res->noutcomes = 0;
+	res->score = res->max_score = 0;
+	snprintf(res->problem, sizeof res->problem, "%s", why);
+	run_checks(res->name, opt, "", false, res);
+}
+
+void lab_grade(const char *lab, const struct grade_options *opt,
+	       struct lab_result *res)
+{
+	if (lab_load(lab, opt, res))
+		lab_run(opt, res);
 }
 
 void lab_result_free(struct lab_result *res)

@@ -41,6 +41,23 @@ struct grade_options {
 void lab_grade(const char *lab, const struct grade_options *opt,
 	       struct lab_result *res);
 
+/*
+ * lab_grade in two steps, so that labs can be graded side by side in
+ * processes of their own that share res with the caller (grade.c):
+ * lab_load reads the rubric into res, in the caller before the processes
+ * start, so that the pointers in res (to the rubric's strings, and each
+ * outcome's to its check) mean the same in all of them; it returns false,
+ * with the
+ * reason in res->problem, if it cannot; lab_run then builds and checks the
+ * lab into res. lab_fail instead marks every check of the graded stages
+ * failed with why, for a lab whose grading process died.
+ */
+bool lab_load(const char *lab, const struct grade_options *opt,
+	      struct lab_result *res);
+void lab_run(const struct grade_options *opt, struct lab_result *res);
+void lab_fail(const struct grade_options *opt, const char *why,
+	      struct lab_result *res);
+
 void lab_result_free(struct lab_result *res);
 
 #endif

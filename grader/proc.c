@@ -150,6 +150,70 @@ void proc_start(void)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
+/* In a child of proc_each: runs job i and exits, never returning. */
+static void run_job(size_t i, void (*job)(size_t, void *), void *arg)
+{
+	proc_start();        /* its commands' orphans come to it */
+	stop_cleanup = NULL; /* the parent cleans up: a child only dies */
+	job(i, arg);
+	fflush(NULL);
+	_exit(0);
+}
+
+/*
+ * Waits for any child of proc_each's to end, noticing a stop signal at
+ * once (a wait that blocked could miss one that came just before it).
+ * Returns its pid and status, or -1 if there is no child left.
+ */
+static pid_t wait_any(int *status)
+{
+	const struct timespec nap = {.tv_nsec = 20 * 1000 * 1000};
+	for (;;) {
+		stop_if_signalled();
+		pid_t pid = waitpid(-1, status, WNOHANG);
+		if (pid != 0)
+			return pid;
+		nanosleep(&nap, NULL); /* a signal cuts it short */
+	}
+}
+
+void proc_each(size_t n, int jobs, void (*job)(size_t i, void *arg),
+	       void (*ended)(size_t i, int status, void *arg), void *arg)
+{
+	pid_t *pids = calloc(n > 0 ? n : 1, sizeof *pids);
+	size_t started = 0, done = 0;
+	int running_jobs = 0;
+	while (done < n) {
+		while (started < n && running_jobs < jobs) {
+			pid_t pid = pids != NULL ? fork() : -1;
+			if (pid == 0)
+				run_job(started, job, arg);
+			if (pid < 0) { /* no child: do it here */
+				job(started, arg);
+				ended(started, 0, arg);
+				done++;
+			} else {
+				pids[started] = pid;
+				running_jobs++;
+			}
+			started++;
+		}
+		int status = -1;
+		pid_t pid = running_jobs > 0 ? wait_any(&status) : 0;
+		for (size_t i = 0; pids != NULL && pid != 0 && i < started;
+		     i++) {
+			/* pid -1: no child left, though some never ended */
+			if (pids[i] == 0 || (pid > 0 && pids[i] != pid))
+				continue; /* not ours: an orphan reaped */
+			pids[i] = 0;
+			running_jobs--;
+			ended(i, pid > 0 ? status : -1, arg);
+			done++;
+		}
+	}
+	free(pids);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;

@@ -94,6 +94,20 @@ void proc_start(void);
  */
 void proc_stop_on_signals(void (*cleanup)(void));
 
+/*
+ * Runs job(i, arg) for every i from 0 to n - 1, each in a child process of
+ * its own, at most jobs of them at a time, and calls ended(i, status, arg)
+ * here as each child ends (status as waitpid() gives it; -1 if it was
+ * lost). jobs must be at least 1. A child starts
+ * with a copy of this process's memory: what it must hand back goes into
+ * memory mapped shared before the call. The children are subreapers of
+ * their own commands, and a stop signal (proc_stop_on_signals) kills them
+ * and theirs before the clean-up runs. If a child cannot be made, job runs
+ * here instead and ended() gets status 0. Call with stdout flushed.
+ */
+void proc_each(size_t n, int jobs, void (*job)(size_t i, void *arg),
+	       void (*ended)(size_t i, int status, void *arg), void *arg);
+
 /* Returns true if the command ran, exited and exited with status 0. */
 bool proc_succeeded(const struct proc_result *res);
 

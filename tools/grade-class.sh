@@ -16,8 +16,9 @@
 # terminal, a status line below them says how many are graded, how many
 # are left and about how long the rest will take.
 #
-# -j JOBS grades that many submissions at once (default 1). The first is
-# graded alone, so that a missing sandbox stops everything at once. Every
+# -j JOBS grades that many submissions at once (default 1; each then grades
+# its labs one at a time, where alone it grades one lab per core at once).
+# The first is graded alone, so that a missing sandbox stops everything at once. Every
 # check has a wall-clock limit, so keep JOBS at or below the number of
 # cores, or slow submissions may time out only because the machine is busy.
 set -eu
@@ -74,6 +75,12 @@ fi
 class=$1
 out=$2
 shift 2
+# With JOBS submissions at once, each grades its labs one at a time (the
+# grader's --jobs; a GRADE_OPTION --jobs, coming after, still wins): the
+# machine then runs JOBS labs at once, not JOBS times its cores.
+if [ "$jobs" -gt 1 ]; then
+  set -- --jobs 1 "$@"
+fi
 mkdir -p "$out"
 rm -f "$out/class.csv"
 

@@ -202,6 +202,42 @@ Test(grader, tells_every_outcome_apart)
 	cJSON_Delete(r);
 }
 
+Test(grader, grades_labs_side_by_side_in_order)
+{
+	/* Three labs graded two at a time, the second with a code that does
+	 * not compile: the reports list them in order, each with its own
+	 * score, just as when they are graded one after the other. */
+	submit_official_with("");
+	sh("cd %s && cp -R root/grader/official/fixture "
+	   "root/grader/official/fixture2 && "
+	   "cp -R root/grader/official/fixture root/grader/official/fixture3 "
+	   "&& cp -R sub/fixture sub/fixture2 && cp -R sub/fixture "
+	   "sub/fixture3 && echo 'not C' >> sub/fixture2/unit.c",
+	   work);
+	cJSON *runs[2];
+	cr_assert_eq(grade("--jobs 2", &runs[0]), 0);
+	sh("cd %s && grep -o '^  fixture[0-9]*:' table.txt | tr -d ' ' "
+	   "> order.txt && printf '%%s\n' fixture: fixture2: fixture3: | "
+	   "cmp - order.txt",
+	   work);
+	cr_assert_eq(grade("--jobs 1", &runs[1]), 0);
+	for (int run = 0; run < 2; run++) {
+		cJSON *labs = cJSON_GetObjectItem(runs[run], "labs");
+		cr_assert_eq(cJSON_GetArraySize(labs), 3);
+		static const char *const names[] = {"fixture", "fixture2",
+						    "fixture3"};
+		static const int scores[] = {5, 0, 5};
+		for (int i = 0; i < 3; i++) {
+			cJSON *lab = cJSON_GetArrayItem(labs, i);
+			cr_expect_str_eq(field(lab, "name"), names[i]);
+			cr_expect_eq(number(lab, "score"), scores[i],
+				     "--jobs %d: lab %s", 2 - run, names[i]);
+		}
+		cr_expect_eq(number(runs[run], "score"), 10);
+		cJSON_Delete(runs[run]);
+	}
+}
+
 Test(grader, grades_up_to_a_stage)
 {
 	submit_official_with("");
@@ -1030,7 +1066,7 @@ Test(grader, catches_a_test_list_without_the_failing_tests)
 
 Test(grader, cleans_up_when_interrupted)
 {
-	/* Stop the grader with SIGTERM while the test program hangs: it must
+	/* Stop the grader with SIGTERM while the test programs hang: it must
 	 * die of the signal and leave no scratch folder and no process
 	 * behind. Without the sandbox, which would take its processes down
 	 * with it anyway. The test program says it started by making a file:
@@ -1045,13 +1081,19 @@ Test(grader, cleans_up_when_interrupted)
 		 "{ close(creat(\"%s/started\", 0600)); sleep(30); }\n",
 		 work);
 	submit_with_payload(payload);
+	/* Two labs graded at once, both hanging: the grader's process for
+	 * each must go too, with all it started. */
+	sh("cd %s && cp -R root/grader/official/fixture "
+	   "root/grader/official/fixture2 && cp -R sub/fixture sub/fixture2",
+	   work);
 	char path[512];
 	snprintf(path, sizeof path, "%s/interrupt.sh", work);
 	FILE *f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fprintf(f,
 		"cd %s && mkdir tmp || exit 1\n"
-		"TMPDIR=$PWD/tmp %s/grader/grade --root root --sandbox off sub"
+		"TMPDIR=$PWD/tmp %s/grader/grade --root root --sandbox off "
+		"--jobs 2 sub"
 		" > out.txt 2>&1 &\n"
 		"grader=$!\n"
 		"# the processes whose folder is in tmp/, one pid a line\n"
