@@ -5,8 +5,9 @@
 #
 #     sh bench/grader/run.sh [--quick] [--class-only | --no-class]
 #
-#   1. A full-marks submission (solutions/) of every lab, lab by lab and
-#      in all (target: 30 s on 2 quiet cores).
+#   1. A full-marks submission (solutions/) of every lab, lab by lab, then
+#      all three one at a time (--jobs 1) and side by side (the default:
+#      one lab per core) (target: 30 s on 2 quiet cores).
 #   2. Submissions that hang: an endless loop in mm_init (alloc), and a
 #      constructor that loops (refused before anything runs) (target: 2
 #      minutes a lab at most).
@@ -98,7 +99,8 @@ if [ -z "$CLASS_ONLY" ]; then
   for lab in isolation pagetable alloc; do
     timed "full: $lab" "$GRADE" --lab "$lab" "$OUT/full"
   done
-  timed "full: all three labs" "$GRADE" "$OUT/full"
+  timed "full: 3 labs, one at a time" "$GRADE" --jobs 1 "$OUT/full"
+  timed "full: 3 labs side by side" "$GRADE" "$OUT/full"
 
   echo "2. hanging submissions (alloc lab)"
   submission "$OUT/hang-init" hang-init
