@@ -102,6 +102,7 @@ struct result {
 };
 
 static bool verbose;
+static bool timing = true; /* false: --no-timing */
 
 /* ---- Reading a trace ----------------------------------------------------- */
 
@@ -941,7 +942,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: mdriver [--libc] [--json] [-v] [--min-util U] "
-		"TRACE...\n"
+		"[--no-timing] TRACE...\n"
 		"       mdriver --heap-after N [--svg] TRACE\n"
 		"  --libc        also time glibc's malloc on the same traces\n"
 		"  --json        print the results as one JSON object\n"
@@ -949,6 +950,8 @@ static int usage(void)
 		"operation\n"
 		"  --min-util U  fail unless the average utilization is at "
 		"least U\n"
+		"  --no-timing   check the traces and utilization only "
+		"(ops/s shows 0)\n"
 		"  --heap-after N  replay the first N operations, then print "
 		"the heap\n"
 		"                  (mm_heap_dump); with --svg, as a picture\n");
@@ -966,9 +969,9 @@ static void run_trace(const struct trace *t, struct result *r, bool libc)
 	}
 	replay_checked(t, r, ptrs, sizes);
 	note_position(t->path, 0);
-	if (r->correct)
+	if (r->correct && timing)
 		r->ops_per_sec = ops_per_sec(t, &mm_allocator, (void **)ptrs);
-	if (r->correct && libc)
+	if (r->correct && timing && libc)
 		r->libc_ops_per_sec =
 			ops_per_sec(t, &libc_allocator, (void **)ptrs);
 	free(ptrs);
@@ -1026,6 +1029,8 @@ int main(int argc, char **argv)
 			json = true;
 		else if (strcmp(argv[first], "-v") == 0)
 			verbose = true;
+		else if (strcmp(argv[first], "--no-timing") == 0)
+			timing = false;
 		else
 			return usage();
 	}
