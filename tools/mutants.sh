@@ -1,12 +1,14 @@
 #!/bin/sh
 # mutants.sh: mutation testing of the labs' tests and rubrics (make mutants).
 #
-#     tools/mutants.sh [--jobs J] [--sample N] [--seed S] [--check] [LAB...]
+#     tools/mutants.sh [--jobs J] [--sample N] [--seed S] [--ids FILE]
+#                      [--survivors] [--check] [LAB...]
 #
 # Plants one bug at a time in the solution regions of every lab's editable C
 # files (tools/mutate lists and applies them), grades each mutant with the
-# grader up to the last stage its region's stub names, and reports per lab
-# and stage how many the grade catches. A mutant is
+# grader at the stages its region belongs to (from the first its stub names
+# to the last), and, only if it survives those, at the stages before them;
+# then reports per lab and stage how many the grade catches. A mutant is
 #   killed      when some stage up to that one scores less than full marks
 #               ("own stage" when the first such stage is the region's own);
 #   stillborn   when it does not compile, or only with a type error (a
@@ -15,6 +17,9 @@
 #               it behaves like the solution, so no test can tell them apart;
 #   survived    otherwise: a test gap.
 # --sample N grades N mutants picked by --seed S (default 1) instead of all;
+# --ids FILE grades only the mutants whose IDs begin the lines of FILE;
+# --survivors only those that survived (or failed to grade) in the last run
+# (build/mutants/results.tsv): the loop of writing a test for a survivor;
 # --check exits 1 if any mutant survived that the equivalent list does not
 # name (make test runs a sample this way). Results are cached by a hash of the
 # mutated file, the lab's other files and the grader, in build/mutants/cache,
@@ -28,6 +33,7 @@ sample=0
 seed=1
 check=0
 labs=
+ids=
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -35,16 +41,41 @@ while [ "$#" -gt 0 ]; do
     --sample) sample=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --check) check=1; shift ;;
+    --ids) ids=$2; shift 2 ;;
+    --survivors)
+      [ -s "$out/results.tsv" ] || { echo "mutants.sh: no earlier run in $out/results.tsv" >&2; exit 2; }
+      awk -F '\t' '$7 == "survived" || $7 == "error" { print $3 }' "$out/results.tsv" > "$out/survivors.ids"
+      ids=$out/survivors.ids; shift ;;
     --one) shift; break ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) labs="$labs $1"; shift ;;
   esac
 done
 
+# graded_at LAB DIR STAGES: grades the mutant in DIR at stages STAGES (A-B),
+# stopping at the first check that loses points; prints "killed STAGE",
+# "survived -", "stillborn -" (it does not compile) or "error -" (no report).
+graded_at() {
+  # shellcheck disable=SC2086
+  grader/grade $SANDBOX --fail-fast --lab "$1" --stages "$3" \
+    --json "$2/report.json" "$2" > "$2/report.txt" 2>&1 || true
+  if grep -q "does not compile" "$2/report.txt"; then
+    echo "stillborn -"
+  elif ! tools/score "$2/report.json" "$1" > /dev/null 2>&1; then
+    echo "error -"   # the grader gave no report: never counted as killed
+  else
+    killer=$(tools/score --stages "$2/report.json" "$1" |
+      awk '$2 < $3 { print $1; exit }')
+    if [ -n "$killer" ]; then echo "killed $killer"; else echo "survived -"; fi
+  fi
+}
+
 # grade_one LAB FILE ID FIRST LAST: grades one mutant; prints its result line
-# "RESULT KILLER" (KILLER: the first stage that lost points, or -).
+# "RESULT KILLER" (KILLER: the first stage that lost points, or -). Its own
+# stages come first: most mutants die there, and the earlier stages (which
+# a mutant of a later region can still break) are graded only for the rest.
 grade_one() {
-  lab=$1 file=$2 id=$3 last=$5
+  lab=$1 file=$2 id=$3 first=$4 last=$5
   dir=$out/run/$id
   rm -rf "$dir" && mkdir -p "$dir/$lab"
   for f in $(sed -n 's/^editable //p' "solutions/$lab/rubric"); do
@@ -55,7 +86,8 @@ grade_one() {
     echo "error -"   # no such mutant (the file changed under the run)
     return
   fi
-  key=$( (cat "$out/print.$lab"; echo "$last"; cat "$dir/$lab/$file") |
+  key=$( (cat "$out/print.$lab"; echo "own stages first $first-$last"
+    cat "$dir/$lab/$file") |
     sha256sum | cut -c1-32)
   if [ -s "$out/cache/$key" ]; then
     cat "$out/cache/$key"
@@ -71,18 +103,9 @@ grade_one() {
     rm -rf "$dir"
     return
   fi
-  # shellcheck disable=SC2086
-  grader/grade $SANDBOX --fail-fast --lab "$lab" --stage "$last" \
-    --json "$dir/report.json" \
-    "$dir" > "$dir/report.txt" 2>&1 || true
-  if grep -q "does not compile" "$dir/report.txt"; then
-    result="stillborn -"
-  elif ! tools/score "$dir/report.json" "$lab" > /dev/null 2>&1; then
-    result="error -"   # the grader gave no report: never counted as killed
-  else
-    killer=$(tools/score --stages "$dir/report.json" "$lab" |
-      awk '$2 < $3 { print $1; exit }')
-    if [ -n "$killer" ]; then result="killed $killer"; else result="survived -"; fi
+  result=$(graded_at "$lab" "$dir" "$first-$last")
+  if [ "$result" = "survived -" ] && [ "$first" -gt 1 ]; then
+    result=$(graded_at "$lab" "$dir" "1-$((first - 1))")
   fi
   echo "$result"
   # an error (no report) is kept for a look, and graded again next time
@@ -130,7 +153,11 @@ done
 
 # The mutants to grade: all, or a sample that depends only on the seed and
 # the mutants' IDs (so the same seed picks the same mutants).
-if [ "$sample" -gt 0 ]; then
+if [ -n "$ids" ]; then
+  [ -r "$ids" ] || { echo "mutants.sh: cannot read $ids" >&2; exit 2; }
+  awk -F '\t' 'FILENAME == ARGV[1] { if ($0 !~ /^#/ && NF) want[$1] = 1; next }
+    ($3 in want)' "$ids" "$out/all.tsv" > "$out/chosen.tsv"
+elif [ "$sample" -gt 0 ]; then
   while IFS="$(printf '\t')" read -r lab file id rest; do
     printf '%s\t%s\t%s\t%s\t%s\n' "$(printf '%s %s' "$seed" "$id" | cksum | cut -d' ' -f1)" \
       "$lab" "$file" "$id" "$rest"
