@@ -290,6 +290,22 @@ static void note_stall(const struct check *c, char *stop, size_t cap)
 		 c->stage, c->name);
 }
 
+/*
+ * The other stop: the lab's checks have timed out for half its budget in
+ * all (code that hangs in every test body, say). The rest would most
+ * likely wait out their limits too, so they are not run; the budget stays
+ * for code that is slow rather than stuck, and a slow machine, where
+ * checks finish late but do finish, is never stopped by this.
+ */
+static void note_hangs(double hung, char *stop, size_t cap)
+{
+	snprintf(stop, cap,
+		 "not run: this lab's checks above have timed out for %.0f s "
+		 "in all, half its time budget; its code seems to hang, so "
+		 "the rest would wait out their limits too: fix that first",
+		 hung);
+}
+
 /* Step 4: every check of the graded stages. */
 static void run_checks(const char *lab, const struct grade_options *opt,
 		       const char *dir, bool built, struct lab_result *res)
@@ -305,6 +321,7 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 						   : res->rubric.timeout};
 	struct kind_states ks = {0};
 	char stop[OUTCOME_MESSAGE_CAP] = ""; /* why the rest are not run */
+	double hung = 0; /* seconds of checks that timed out */
 	for (size_t i = 0; i < res->rubric.nchecks; i++) {
 		const struct check *c = &res->rubric.checks[i];
 		if (c->stage < res->min_stage || c->stage > res->max_stage)
@@ -324,6 +341,10 @@ static void run_checks(const char *lab, const struct grade_options *opt,
 			timed_check(c, i, &env, &ks, o);
 		if (o->stalled && stop[0] == '\0')
 			note_stall(c, stop, sizeof stop);
+		if (o->status == STATUS_TIMEOUT)
+			hung += o->seconds;
+		if (2 * hung >= res->rubric.budget && stop[0] == '\0')
+			note_hangs(hung, stop, sizeof stop);
 		finish_outcome(o);
 		if (opt->fail_fast && o->score < o->max_score &&
 		    stop[0] == '\0')

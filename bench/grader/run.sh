@@ -8,9 +8,10 @@
 #   1. A full-marks submission (solutions/) of every lab, lab by lab, then
 #      all three one at a time (--jobs 1) and side by side (the default:
 #      one lab per core) (target: 30 s on 2 quiet cores).
-#   2. Submissions that hang: an endless loop in mm_init (alloc), and a
-#      constructor that loops (refused before anything runs) (target: 2
-#      minutes a lab at most).
+#   2. Submissions that hang: an endless loop in mm_init (alloc), a
+#      constructor that loops (refused before anything runs), and an
+#      endless loop at the top of the first function of each lab, lab by
+#      lab (target: 2 minutes a lab at most).
 #   3. A class of 20 generated submissions (copies of solutions/, the
 #      skeletons, and solutions with one function left undone, one that
 #      hangs and one that does not compile) graded with make grade-class
@@ -82,6 +83,15 @@ submission() {
 	for (volatile int spin = 1; spin;)\
 		;
 }' "$dir/alloc/mm.c" ;;
+    hang-all) # an endless loop at the top of each lab's first function
+      for spot in 'alloc/mm.c:^bool mm_init(void)$' \
+          'pagetable/pagetable.c:^const char \*layout_check(' \
+          'isolation/probe.c:^size_t probe_page_size(void)$'; do
+        sed -i "/${spot#*:}/{n;a\\
+	for (volatile int spin = 1; spin;)\\
+		;
+}" "$dir/${spot%%:*}"
+      done ;;
     hang-constructor)
       printf '__attribute__((constructor)) static void stuck(void) { for (;;) ; }\n' >> "$dir/alloc/mm.c" ;;
     broken) printf 'int broken(void) { return }\n' >> "$dir/pagetable/pagetable.c" ;;
@@ -102,11 +112,15 @@ if [ -z "$CLASS_ONLY" ]; then
   timed "full: 3 labs, one at a time" "$GRADE" --jobs 1 "$OUT/full"
   timed "full: 3 labs side by side" "$GRADE" "$OUT/full"
 
-  echo "2. hanging submissions (alloc lab)"
+  echo "2. hanging submissions"
   submission "$OUT/hang-init" hang-init
   submission "$OUT/hang-constructor" hang-constructor
   timed "endless loop in mm_init" "$GRADE" --lab alloc "$OUT/hang-init"
   timed "constructor that loops" "$GRADE" --lab alloc "$OUT/hang-constructor"
+  submission "$OUT/hang-all" hang-all
+  for lab in isolation pagetable alloc; do
+    timed "first function loops: $lab" "$GRADE" --lab "$lab" "$OUT/hang-all"
+  done
 
 fi
 [ -z "$NO_CLASS" ] || exit 0

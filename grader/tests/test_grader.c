@@ -1040,6 +1040,44 @@ Test(grader, stops_a_lab_whose_code_hangs_before_any_test)
 	cJSON_Delete(r);
 }
 
+Test(grader, stops_a_lab_whose_checks_keep_timing_out)
+{
+	/* Every test body hangs (after it began, so the early stop above
+	 * does not apply): rows of 3 s, a budget of 18 s. Once timed-out rows
+	 * add up to half the budget (three rows, 9 s or a little more; two
+	 * take less), the rest are not run. */
+	sh("cat >> %s/root/grader/official/fixture/tests/test_unit.c <<'EOF'\n"
+	   "Test(stuck, body) { unit_behave(\"hang\"); }\n"
+	   "EOF",
+	   work);
+	sh("printf 'editable unit.c\\ntimeout 3\\nbudget 18\\nstage 1 | "
+	   "Stuck\\n' > %s/root/grader/official/fixture/rubric",
+	   work);
+	for (int i = 0; i < 8; i++)
+		sh("echo 'test 1 | 1 | stuck/body | 00-introduction.md' >> "
+		   "%s/root/grader/official/fixture/rubric",
+		   work);
+	submit_official_with("");
+	cJSON *r;
+	cr_assert_eq(grade("", &r), 0);
+	cJSON *lab = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "labs"), 0);
+	cJSON *tests = cJSON_GetObjectItem(lab, "tests");
+	cr_assert_eq(cJSON_GetArraySize(tests), 8);
+	for (int i = 0; i < 8; i++) {
+		cJSON *t = cJSON_GetArrayItem(tests, i);
+		if (i < 3) {
+			cr_expect_str_eq(field(t, "status"), "timeout",
+					 "row %d", i);
+			continue;
+		}
+		cr_expect_str_eq(field(t, "status"), "failed", "row %d", i);
+		cr_expect(strstr(field(t, "message"), "timed out for") != NULL,
+			  "row %d: %s", i, field(t, "message"));
+	}
+	cr_expect_eq(number(r, "score"), 0);
+	cJSON_Delete(r);
+}
+
 Test(grader, catches_a_test_list_without_the_failing_tests)
 {
 	/* When asked for the list, print one without the tests that fail,
