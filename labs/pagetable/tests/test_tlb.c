@@ -329,3 +329,19 @@ Test(tlb, write_through_a_clean_entry_sets_dirty)
 	cr_assert_eq(pa, 5 * TEST_PAGE + 8);
 	vm_free(&vm);
 }
+
+Test(tlb, mmu_hit_still_checks_permissions)
+{
+	struct vm vm;
+	mapped_machine(&vm, 4); /* pages writable, not executable */
+	uint64_t pa = 0;
+	cr_assert_eq(vm_access(&vm, 0x4000, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(vm_access(&vm, 0x4000, ACCESS_READ, &pa), VM_HIT);
+	cr_assert_eq(vm_stats(&vm)->tlb_hits, 1, "the TLB holds the page");
+	enum vm_event exec = vm_access(&vm, 0x4010, ACCESS_EXEC, &pa);
+	cr_assert_not(vm_event_ok(exec),
+		      "an exec of a page mapped without PTE_EXEC succeeded "
+		      "because the page was in the TLB: a hit must still pass "
+		      "pte_allows(pte, kind) (arguments in that order)");
+	vm_free(&vm);
+}
