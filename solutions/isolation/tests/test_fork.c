@@ -233,7 +233,9 @@ static void cow_fails(enum fault_call call, int nth, enum fault_where where,
 			     strerror(err), strerror(expected));
 	else
 		cr_assert_neq(err, 0, "%s: errno is not set", what);
-	assert_nothing_left(before, what);
+	char when[200];
+	snprintf(when, sizeof when, "fork_cow, when %s,", what);
+	assert_nothing_left(before, when);
 }
 
 Test(cow_errors, parent_fails)
