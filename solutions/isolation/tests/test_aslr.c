@@ -118,6 +118,59 @@ Test(aslr, failing_probe_fails)
 	cr_assert_eq(saved, ECHILD, "errno: %s, not ECHILD", strerror(saved));
 }
 
+/*
+ * Runs aslr_sample on a script that exits with status 5 unless its persona
+ * is `persona`, then runs the probe. Returns what aslr_sample returned
+ * (errno as it left it).
+ */
+static int sample_with_persona(bool randomize, unsigned persona)
+{
+	char demo[PATH_CAP], script[PATH_CAP];
+	demo_path(demo);
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/persona-probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd,
+		"#!/bin/sh\n"
+		"[ \"$(cat /proc/self/personality)\" = %08x ] || exit 5\n"
+		"exec \"%s\" \"$@\"\n",
+		persona, demo);
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, randomize, &s);
+	int saved = errno;
+	unlink(script);
+	errno = saved;
+	return rc;
+}
+
+Test(aslr, only_randomization_changes)
+{
+	int persona = personality(0xffffffff);
+	if (persona == -1)
+		cr_skip_test("personality() is refused here (a seccomp "
+			     "filter?)");
+	for (int i = 0; i < 2; i++) {
+		bool randomize = i == 0;
+		unsigned wanted =
+			randomize ? (unsigned)persona & ~ADDR_NO_RANDOMIZE
+				  : (unsigned)persona | ADDR_NO_RANDOMIZE;
+		int rc = sample_with_persona(randomize, wanted);
+		if (rc != 0 && errno == EPERM)
+			cr_skip_test("personality(ADDR_NO_RANDOMIZE) is "
+				     "refused here");
+		cr_assert_eq(rc, 0,
+			     "the probe did not run with persona %#x (the "
+			     "caller's, with ADDR_NO_RANDOMIZE %s and no other "
+			     "bit changed): %s",
+			     wanted, randomize ? "cleared" : "set",
+			     strerror(errno));
+	}
+}
+
 /* ---- how aslr_sample fails, and what it leaves behind ----------------- */
 
 /* Makes the nth call of `call` fail with err where, then checks that
