@@ -118,6 +118,35 @@ Test(aslr, failing_probe_fails)
 	cr_assert_eq(saved, ECHILD, "errno: %s, not ECHILD", strerror(saved));
 }
 
+Test(aslr, failing_overflowing_probe_fails)
+{
+	/* A probe that prints an address too big for 64 bits (sscanf then
+	 * sets errno to ERANGE) and exits with status 3: still ECHILD. */
+	char script[PATH_CAP];
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/overflowing-probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd, "#!/bin/sh\necho stack 0x1%s heap 0x1 code 0x1\nexit 3\n",
+		"0000000000000000");
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, true, &s);
+	int saved = errno;
+	unlink(script);
+	if (rc != 0 && saved == EPERM)
+		cr_skip_test("personality(ADDR_NO_RANDOMIZE) is refused here");
+	cr_assert_eq(rc, -1,
+		     "the probe exited with status 3, yet the sample "
+		     "was taken as good");
+	cr_assert_eq(saved, ECHILD,
+		     "errno: %s, not ECHILD (set it when the child failed: "
+		     "parsing its output may have changed errno)",
+		     strerror(saved));
+}
+
 /*
  * Runs aslr_sample on a script that exits with status 5 unless its persona
  * is `persona`, then runs the probe. Returns what aslr_sample returned
