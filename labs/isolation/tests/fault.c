@@ -122,6 +122,37 @@ bool fault_pagemap_inheritable(void)
 	return inheritable_pagemap;
 }
 
+const char *fault_missed(void)
+{
+	static const char *const names[FAULT_CALLS] = {
+		[FAULT_OPEN] = "open",
+		[FAULT_PREAD] = "pread",
+		[FAULT_READ] = "read",
+		[FAULT_WRITE] = "write",
+		[FAULT_CLOSE] = "close",
+		[FAULT_PIPE] = "pipe",
+		[FAULT_FORK] = "fork",
+		[FAULT_DUP2] = "dup2",
+		[FAULT_PERSONALITY] = "personality",
+		[FAULT_FOPEN] = "fopen",
+		[FAULT_FCLOSE] = "fclose",
+		[FAULT_MMAP] = "mmap",
+	};
+	static char message[160];
+	for (int i = 0; i < FAULT_CALLS; i++) {
+		if (faults[i].calls_left >= 0 &&
+		    faults[i].where == FAULT_HERE) {
+			snprintf(message, sizeof message,
+				 " (the test makes %s fail, and the code "
+				 "never made that call: use %s, as the TODO "
+				 "says)",
+				 names[i], names[i]);
+			return message;
+		}
+	}
+	return "";
+}
+
 /* True if this call of `call` is the one to fail (errno is then set). */
 static bool failing(enum fault_call call)
 {

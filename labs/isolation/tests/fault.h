@@ -80,6 +80,10 @@ extern uint64_t fault_unmapped_entry;
  * descriptor that is not close-on-exec (FD_CLOEXEC). */
 bool fault_pagemap_inheritable(void);
 
+/* "" if every fault armed for FAULT_HERE happened, else a sentence (with a
+ * leading space) saying which call the code never made. */
+const char *fault_missed(void);
+
 /* Ends every fault and fake above. */
 void fault_reset(void);
 

@@ -215,8 +215,9 @@ static void sample_fails(enum fault_call call, int nth, enum fault_where where,
 	errno = 0;
 	int rc = aslr_sample(path, randomize, &s);
 	int saved = errno;
+	const char *missed = fault_missed();
 	fault_reset();
-	cr_assert_eq(rc, -1, "%s, yet aslr_sample succeeded", what);
+	cr_assert_eq(rc, -1, "%s, yet aslr_sample succeeded%s", what, missed);
 	cr_assert_eq(saved, err, "%s: errno is %s, not %s", what,
 		     strerror(saved), strerror(err));
 	cr_assert_eq(fault_open_fds(), fds, "%s: a pipe end was left open",

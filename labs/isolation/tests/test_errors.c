@@ -82,7 +82,7 @@ Test(maps_errors, find_fopen_fails)
 	struct region r;
 	errno = 0;
 	cr_assert_eq(maps_find_region(&maps_errors_global, &r), -1,
-		     "/proc/self/maps could not be opened");
+		     "/proc/self/maps could not be opened%s", fault_missed());
 	cr_assert_eq(errno, EMFILE, "errno is fopen's: %s", strerror(errno));
 }
 
@@ -159,7 +159,8 @@ Test(lazy_errors, count_open_fails)
 	fault_inject(FAULT_OPEN, 1, FAULT_HERE, EMFILE);
 	errno = 0;
 	cr_assert_eq(pagemap_count_present(&local, 1, &count), -1,
-		     "/proc/self/pagemap could not be opened");
+		     "/proc/self/pagemap could not be opened%s",
+		     fault_missed());
 	cr_assert_eq(errno, EMFILE, "errno is open's: %s", strerror(errno));
 }
 
@@ -206,8 +207,8 @@ Test(lazy_errors, touch_pagemap_fails)
 			lazy_touch(64 * probe_page_size(), 8, ACCESS_READ, &r),
 			-1,
 			"open number %d of /proc/self/pagemap failed, "
-			"yet lazy_touch succeeded",
-			nth);
+			"yet lazy_touch succeeded%s",
+			nth, fault_missed());
 		cr_assert_eq(errno, EMFILE, "errno is open's, not %s",
 			     strerror(errno));
 		cr_assert_not(fault_mapping_left(),
@@ -223,6 +224,6 @@ Test(lazy_errors, touch_mmap_fails)
 	fault_inject(FAULT_MMAP, 1, FAULT_HERE, ENOMEM);
 	errno = 0;
 	cr_assert_eq(lazy_touch(64 * probe_page_size(), 8, ACCESS_READ, &r), -1,
-		     "mmap failed, yet lazy_touch succeeded");
+		     "mmap failed, yet lazy_touch succeeded%s", fault_missed());
 	cr_assert_eq(errno, ENOMEM, "errno is mmap's, not %s", strerror(errno));
 }

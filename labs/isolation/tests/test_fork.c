@@ -171,14 +171,16 @@ Test(fork_errors, fork_fails)
 	fault_inject(FAULT_FORK, 1, FAULT_HERE, EAGAIN);
 	errno = 0;
 	cr_assert_eq(fork_same_address(quiet_report), -1,
-		     "fork failed, yet fork_same_address succeeded");
+		     "fork failed, yet fork_same_address succeeded%s",
+		     fault_missed());
 	cr_assert_eq(errno, EAGAIN, "errno is fork's, not %s", strerror(errno));
 	int seen = 0;
 	struct holdings before = holdings_now();
 	fault_inject(FAULT_FORK, 1, FAULT_HERE, EAGAIN);
 	errno = 0;
 	cr_assert_eq(fork_child_writes(MAP_SHARED, &seen), -1,
-		     "fork failed, yet fork_child_writes succeeded");
+		     "fork failed, yet fork_child_writes succeeded%s",
+		     fault_missed());
 	cr_assert_eq(errno, EAGAIN, "errno is fork's, not %s", strerror(errno));
 	assert_nothing_left(before, "fork_child_writes, when fork failed,");
 }
@@ -189,7 +191,8 @@ Test(fork_errors, mmap_fails)
 	fault_inject(FAULT_MMAP, 1, FAULT_HERE, ENOMEM);
 	errno = 0;
 	cr_assert_eq(fork_child_writes(MAP_PRIVATE, &seen), -1,
-		     "mmap failed, yet fork_child_writes succeeded");
+		     "mmap failed, yet fork_child_writes succeeded%s",
+		     fault_missed());
 	cr_assert_eq(errno, ENOMEM, "errno is mmap's, not %s", strerror(errno));
 }
 
@@ -226,7 +229,8 @@ static void cow_fails(enum fault_call call, int nth, enum fault_where where,
 	struct holdings before = holdings_now();
 	fault_inject(call, nth, where, EIO);
 	errno = 0;
-	cr_assert_eq(fork_cow(&r), -1, "%s, yet fork_cow succeeded", what);
+	cr_assert_eq(fork_cow(&r), -1, "%s, yet fork_cow succeeded%s", what,
+		     fault_missed());
 	int err = errno;
 	if (expected != 0)
 		cr_assert_eq(err, expected, "%s: errno is %s, not %s", what,
