@@ -8,7 +8,10 @@
  *   aslr       where things land with and without randomization (stage 2)
  *
  * The experiments that fork return in the parent only; their children leave
- * with _exit. Each returns 0 on success and -1 with errno set on failure.
+ * with _exit. Each returns 0 on success and -1 with errno set on failure
+ * (the errno of the call that failed, unless it says otherwise), and
+ * either way leaves nothing behind: every descriptor it opened is closed,
+ * every page it mapped is unmapped, every child it forked was waited for.
  */
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H

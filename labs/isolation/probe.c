@@ -75,8 +75,9 @@ int pagemap_lookup(const void *addr, struct pagemap_entry *out)
 // ANCHOR: pagemap_count_present
 int pagemap_count_present(const void *start, size_t pages, size_t *count)
 {
-	// TODO(stage 6): open /proc/self/pagemap once, read the entry of
-	// each page (pagemap_read) and count the present ones.
+	// TODO(stage 6): open /proc/self/pagemap once (O_CLOEXEC, as in
+	// pagemap_lookup), read the entry of each page (pagemap_read) and
+	// count the present ones. Close it, keeping a failure's errno.
 	// Read 02-inside-a-process.md#lazy-allocation.
 	(void)start;
 	(void)pages;

@@ -10,6 +10,12 @@
  *
  * Everything here works on the calling process only, and reads nothing but
  * those two files; see Documentation/admin-guide/mm/pagemap.rst in the kernel.
+ *
+ * A function that opens one of them closes it again before it returns, on
+ * failure too; /proc/self/pagemap is opened close-on-exec (O_CLOEXEC), so
+ * that a program another thread starts meanwhile does not inherit it. On
+ * failure errno is what the call that failed set, whatever closing the
+ * file did to errno.
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -112,8 +118,8 @@ struct region {
 
 /*
  * Parses one line of /proc/self/maps (with or without its newline) into
- * *out. Returns 0 on success; -1 if the line is malformed, leaving *out
- * unchanged.
+ * *out. Returns 0 on success; -1 if the line is malformed (a region is
+ * never empty: start is below end), leaving *out unchanged.
  */
 int maps_parse_line(const char *line, struct region *out);
 

@@ -2,6 +2,7 @@
  * Stage 2: address-space layout randomization, on and off.
  */
 #include "experiment.h"
+#include "fault.h"
 #include "harness.h"
 
 #include <criterion/criterion.h>
@@ -9,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 TestSuite(aslr, .fini = harness_test_finished);
+TestSuite(aslr_errors, .fini = harness_test_finished);
 
 enum { PATH_CAP = 4096 };
 
@@ -32,7 +35,7 @@ static struct aslr_sample sample_ok(bool randomize)
 {
 	char path[PATH_CAP];
 	demo_path(path);
-	struct aslr_sample s;
+	struct aslr_sample s = {0};
 	errno = 0;
 	int rc = aslr_sample(path, randomize, &s);
 	if (rc != 0 && errno == EPERM)
@@ -113,4 +116,182 @@ Test(aslr, failing_probe_fails)
 		     "the probe exited with status 3, yet the sample "
 		     "was taken as good");
 	cr_assert_eq(saved, ECHILD, "errno: %s, not ECHILD", strerror(saved));
+}
+
+Test(aslr, failing_overflowing_probe_fails)
+{
+	/* A probe that prints an address too big for 64 bits (sscanf then
+	 * sets errno to ERANGE) and exits with status 3: still ECHILD. */
+	char script[PATH_CAP];
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/overflowing-probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd, "#!/bin/sh\necho stack 0x1%s heap 0x1 code 0x1\nexit 3\n",
+		"0000000000000000");
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, true, &s);
+	int saved = errno;
+	unlink(script);
+	if (rc != 0 && saved == EPERM)
+		cr_skip_test("personality(ADDR_NO_RANDOMIZE) is refused here");
+	cr_assert_eq(rc, -1,
+		     "the probe exited with status 3, yet the sample "
+		     "was taken as good");
+	cr_assert_eq(saved, ECHILD,
+		     "errno: %s, not ECHILD (set it when the child failed: "
+		     "parsing its output may have changed errno)",
+		     strerror(saved));
+}
+
+/*
+ * Runs aslr_sample on a script that exits with status 5 unless its persona
+ * is `persona`, then runs the probe. Returns what aslr_sample returned
+ * (errno as it left it).
+ */
+static int sample_with_persona(bool randomize, unsigned persona)
+{
+	char demo[PATH_CAP], script[PATH_CAP];
+	demo_path(demo);
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/persona-probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd,
+		"#!/bin/sh\n"
+		"[ \"$(cat /proc/self/personality)\" = %08x ] || exit 5\n"
+		"exec \"%s\" \"$@\"\n",
+		persona, demo);
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, randomize, &s);
+	int saved = errno;
+	unlink(script);
+	errno = saved;
+	return rc;
+}
+
+Test(aslr, only_randomization_changes)
+{
+	int persona = personality(0xffffffff);
+	if (persona == -1)
+		cr_skip_test("personality() is refused here (a seccomp "
+			     "filter?)");
+	for (int i = 0; i < 2; i++) {
+		bool randomize = i == 0;
+		unsigned wanted =
+			randomize ? (unsigned)persona & ~ADDR_NO_RANDOMIZE
+				  : (unsigned)persona | ADDR_NO_RANDOMIZE;
+		int rc = sample_with_persona(randomize, wanted);
+		if (rc != 0 && errno == EPERM)
+			cr_skip_test("personality(ADDR_NO_RANDOMIZE) is "
+				     "refused here");
+		cr_assert_eq(rc, 0,
+			     "the probe did not run with persona %#x (the "
+			     "caller's, with ADDR_NO_RANDOMIZE %s and no other "
+			     "bit changed): %s",
+			     wanted, randomize ? "cleared" : "set",
+			     strerror(errno));
+	}
+}
+
+/* ---- how aslr_sample fails, and what it leaves behind ----------------- */
+
+/* Makes the nth call of `call` fail with err where, then checks that
+ * aslr_sample fails with errno err and leaves nothing behind. */
+static void sample_fails(enum fault_call call, int nth, enum fault_where where,
+			 int err, bool randomize, const char *what)
+{
+	char path[PATH_CAP];
+	demo_path(path);
+	struct aslr_sample s;
+	int fds = fault_open_fds();
+	fault_inject(call, nth, where, err);
+	errno = 0;
+	int rc = aslr_sample(path, randomize, &s);
+	int saved = errno;
+	const char *missed = fault_missed();
+	fault_reset();
+	cr_assert_eq(rc, -1, "%s, yet aslr_sample succeeded%s", what, missed);
+	cr_assert_eq(saved, err, "%s: errno is %s, not %s", what,
+		     strerror(saved), strerror(err));
+	cr_assert_eq(fault_open_fds(), fds, "%s: a pipe end was left open",
+		     what);
+	cr_assert_not(fault_child_left(), "%s: the child was not waited for",
+		      what);
+}
+
+Test(aslr_errors, parent_fails)
+{
+	sample_fails(FAULT_PIPE, 1, FAULT_HERE, EMFILE, true, "pipe failed");
+	sample_fails(FAULT_FORK, 1, FAULT_HERE, EAGAIN, true, "fork failed");
+}
+
+Test(aslr_errors, child_fails)
+{
+	sample_fails(FAULT_PERSONALITY, 1, FAULT_IN_CHILD, EINVAL, true,
+		     "the child's personality query failed");
+	sample_fails(FAULT_DUP2, 1, FAULT_IN_CHILD, EBUSY, true,
+		     "the child's dup2 failed");
+}
+
+Test(aslr_errors, personality_change_fails)
+{
+	/* The persona this process has, and the child starts with. */
+	int persona = personality(0xffffffff);
+	if (persona == -1)
+		cr_skip_test("personality() is refused here (a seccomp "
+			     "filter?)");
+	/* Ask for the other setting, so that the child has to change it. */
+	bool randomize = (persona & ADDR_NO_RANDOMIZE) != 0;
+	sample_fails(FAULT_PERSONALITY, 2, FAULT_IN_CHILD, EINVAL, randomize,
+		     "the child's personality change failed");
+}
+
+Test(aslr_errors, nothing_left_behind)
+{
+	char path[PATH_CAP];
+	demo_path(path);
+	struct aslr_sample s;
+	int fds = fault_open_fds();
+	(void)aslr_sample(path, true, &s); /* fails if personality is refused */
+	cr_assert_eq(fault_open_fds(), fds, "aslr_sample left a pipe end open");
+	cr_assert_not(fault_child_left(), "aslr_sample left a child");
+}
+
+Test(aslr_errors, probe_inherits_no_pipe)
+{
+	/* pipe() takes the lowest free descriptors: its read end will be
+	 * fd. A probe that finds fd open exits with status 4. */
+	int fd = dup(STDIN_FILENO);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	char demo[PATH_CAP], script[PATH_CAP];
+	demo_path(demo);
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/inheriting-probe-XXXXXX", tmp);
+	int script_fd = mkstemp(script);
+	cr_assert_geq(script_fd, 0, "cannot make a script in %s", tmp);
+	dprintf(script_fd,
+		"#!/bin/sh\n[ -e /proc/self/fd/%d ] && exit 4\n"
+		"exec \"%s\" \"$@\"\n",
+		fd, demo);
+	close(script_fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	struct aslr_sample s;
+	errno = 0;
+	int rc = aslr_sample(script, true, &s);
+	int saved = errno;
+	unlink(script);
+	if (rc != 0 && saved == EPERM)
+		cr_skip_test("personality(ADDR_NO_RANDOMIZE) is refused here");
+	cr_assert_eq(rc, 0,
+		     "the probe inherited the read end of the pipe (close it "
+		     "in the child before exec): %s",
+		     strerror(saved));
 }

@@ -3,6 +3,7 @@
  * copy is made lazily, on the first write.
  */
 #include "experiment.h"
+#include "fault.h"
 #include "harness.h"
 #include "support.h"
 
@@ -10,11 +11,14 @@
 #include <criterion/redirect.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 TestSuite(fork, .fini = harness_test_finished);
+TestSuite(fork_errors, .fini = harness_test_finished);
+TestSuite(cow_errors, .fini = harness_test_finished);
 
 /* One call of the report function, as it travels through report_pipe. */
 struct report_record {
@@ -75,7 +79,7 @@ Test(fork, stdout_flushed_before_fork, .init = cr_redirect_stdout)
 
 Test(fork, cow_exclusive_bit)
 {
-	struct cow_report r;
+	struct cow_report r = {0};
 	cr_assert_eq(fork_cow(&r), 0, "fork_cow failed: %s", strerror(errno));
 	cr_assert(r.before_fork.present && r.before_fork.exclusive,
 		  "before fork, the written page is ours alone");
@@ -133,4 +137,137 @@ Test(fork, bad_sharing_rejected)
 	errno = 0;
 	cr_assert_eq(fork_child_writes(MAP_SHARED | MAP_PRIVATE, &seen), -1);
 	cr_assert_eq(errno, EINVAL, "only MAP_SHARED or MAP_PRIVATE");
+}
+
+/* ---- what the experiments leave behind, and how they fail ------------- */
+
+/* What a process holds that an experiment could leave behind. */
+struct holdings {
+	int fds; /* open descriptors */
+};
+
+/* Starts watching: remembers the open descriptors and every mapping. */
+static struct holdings holdings_now(void)
+{
+	fault_track_mappings();
+	return (struct holdings){.fds = fault_open_fds()};
+}
+
+/* Fails the test if `what` left a descriptor, a mapping or a child. */
+static void assert_nothing_left(struct holdings before, const char *what)
+{
+	cr_assert_eq(fault_open_fds(), before.fds,
+		     "%s left a descriptor open (close every pipe end, in "
+		     "each process)",
+		     what);
+	cr_assert_not(fault_mapping_left(), "%s left its page mapped (munmap)",
+		      what);
+	cr_assert_not(fault_child_left(), "%s left a child not waited for",
+		      what);
+}
+
+Test(fork_errors, fork_fails)
+{
+	fault_inject(FAULT_FORK, 1, FAULT_HERE, EAGAIN);
+	errno = 0;
+	cr_assert_eq(fork_same_address(quiet_report), -1,
+		     "fork failed, yet fork_same_address succeeded%s",
+		     fault_missed());
+	cr_assert_eq(errno, EAGAIN, "errno is fork's, not %s", strerror(errno));
+	int seen = 0;
+	struct holdings before = holdings_now();
+	fault_inject(FAULT_FORK, 1, FAULT_HERE, EAGAIN);
+	errno = 0;
+	cr_assert_eq(fork_child_writes(MAP_SHARED, &seen), -1,
+		     "fork failed, yet fork_child_writes succeeded%s",
+		     fault_missed());
+	cr_assert_eq(errno, EAGAIN, "errno is fork's, not %s", strerror(errno));
+	assert_nothing_left(before, "fork_child_writes, when fork failed,");
+}
+
+Test(fork_errors, mmap_fails)
+{
+	int seen = 0;
+	fault_inject(FAULT_MMAP, 1, FAULT_HERE, ENOMEM);
+	errno = 0;
+	cr_assert_eq(fork_child_writes(MAP_PRIVATE, &seen), -1,
+		     "mmap failed, yet fork_child_writes succeeded%s",
+		     fault_missed());
+	cr_assert_eq(errno, ENOMEM, "errno is mmap's, not %s", strerror(errno));
+}
+
+Test(fork_errors, nothing_left_behind)
+{
+	struct holdings before = holdings_now();
+	cr_assert_eq(fork_same_address(quiet_report), 0);
+	assert_nothing_left(before, "fork_same_address");
+	int seen = 0;
+	cr_assert_eq(fork_child_writes(MAP_SHARED, &seen), 0);
+	assert_nothing_left(before, "fork_child_writes(MAP_SHARED)");
+	cr_assert_eq(fork_child_writes(MAP_PRIVATE, &seen), 0);
+	assert_nothing_left(before, "fork_child_writes(MAP_PRIVATE)");
+}
+
+Test(cow_errors, nothing_left_behind)
+{
+	struct cow_report r;
+	struct holdings before = holdings_now();
+	cr_assert_eq(fork_cow(&r), 0, "fork_cow failed: %s", strerror(errno));
+	assert_nothing_left(before, "fork_cow");
+}
+
+/* Makes the nth call of `call` fail where, then checks that fork_cow fails
+ * with errno `expected` (0: any) and leaves nothing behind. */
+static void cow_fails(enum fault_call call, int nth, enum fault_where where,
+		      int expected, const char *what)
+{
+	/* A child that fails early may close the pipe before the parent's
+	 * write: without this, that write would kill the test (SIGPIPE). */
+	signal(SIGPIPE, SIG_IGN);
+	struct cow_report r;
+	fault_reset(); /* the fault of the call before, if it never came */
+	struct holdings before = holdings_now();
+	fault_inject(call, nth, where, EIO);
+	errno = 0;
+	cr_assert_eq(fork_cow(&r), -1, "%s, yet fork_cow succeeded%s", what,
+		     fault_missed());
+	int err = errno;
+	if (expected != 0)
+		cr_assert_eq(err, expected, "%s: errno is %s, not %s", what,
+			     strerror(err), strerror(expected));
+	else
+		cr_assert_neq(err, 0, "%s: errno is not set", what);
+	char when[200];
+	snprintf(when, sizeof when, "fork_cow, when %s,", what);
+	assert_nothing_left(before, when);
+}
+
+Test(cow_errors, parent_fails)
+{
+	cow_fails(FAULT_MMAP, 1, FAULT_HERE, EIO, "mmap failed");
+	cow_fails(FAULT_OPEN, 1, FAULT_HERE, EIO,
+		  "the look at the page before the fork failed");
+	cow_fails(FAULT_PIPE, 1, FAULT_HERE, EIO, "the first pipe failed");
+	cow_fails(FAULT_PIPE, 2, FAULT_HERE, EIO, "the second pipe failed");
+	cow_fails(FAULT_FORK, 1, FAULT_HERE, EIO, "fork failed");
+	cow_fails(FAULT_OPEN, 2, FAULT_HERE, 0,
+		  "the parent's look after the fork failed");
+	cow_fails(FAULT_WRITE, 1, FAULT_HERE, 0,
+		  "the parent's go to the child failed");
+	cow_fails(FAULT_READ, 1, FAULT_HERE, 0,
+		  "reading the child's report failed");
+	cow_fails(FAULT_OPEN, 3, FAULT_HERE, EIO,
+		  "the parent's last look failed");
+}
+
+Test(cow_errors, child_fails)
+{
+	cow_fails(FAULT_OPEN, 1, FAULT_IN_CHILD, ECHILD,
+		  "the child's look before its write failed");
+	cow_fails(FAULT_READ, 1, FAULT_IN_CHILD, ECHILD,
+		  "the child's read of the parent's go failed");
+	cow_fails(FAULT_OPEN, 2, FAULT_IN_CHILD, ECHILD,
+		  "the child's look after its write failed");
+	cow_fails(FAULT_WRITE, 1, FAULT_IN_CHILD, ECHILD,
+		  "the child's report to the parent failed");
 }

@@ -2,6 +2,7 @@
  * Stage 6: a mapping gets frames lazily, one minor fault per page touched.
  */
 #include "experiment.h"
+#include "fault.h"
 #include "harness.h"
 #include "support.h"
 
@@ -110,4 +111,41 @@ Test(lazy, bad_sizes_rejected)
 	errno = 0;
 	cr_assert_eq(lazy_touch(probe_page_size(), 2, ACCESS_READ, &r), -1);
 	cr_assert_eq(errno, EINVAL, "more pages than the mapping holds");
+}
+
+Test(lazy, first_and_last_frames)
+{
+	/* Without CAP_SYS_ADMIN frames read as 0; fault.h shows fake ones,
+	 * page n's frame being FAULT_FAKE_FRAME_BASE + n. */
+	fault_fake_frames();
+	for (int i = 0; i < 2; i++) {
+		enum probe_access access = i == 0 ? ACCESS_WRITE : ACCESS_READ;
+		struct lazy_report r = touch_ok(access);
+		cr_assert_geq(r.first_frame, FAULT_FAKE_FRAME_BASE,
+			      "first_frame is not the frame of the first "
+			      "touched page");
+		cr_assert_eq(r.last_frame - r.first_frame, TOUCHED - 1,
+			     "last_frame must be the frame of the last touched "
+			     "page (page %d of the mapping)",
+			     TOUCHED - 1);
+	}
+}
+
+Test(lazy, write_writes_read_reads)
+{
+	/* Just before lazy_touch unmaps its mapping, fault.h looks at the
+	 * first page: written, it has a frame of its own (exclusive); only
+	 * read, it maps the zero page that every process shares. */
+	fault_watch_unmaps();
+	touch_ok(ACCESS_WRITE);
+	uint64_t entry = fault_unmapped_entry;
+	cr_assert(entry >> 63 & 1, "the first page was not touched");
+	cr_assert(entry >> 56 & 1,
+		  "ACCESS_WRITE must write each page, not only read it");
+	fault_watch_unmaps();
+	touch_ok(ACCESS_READ);
+	entry = fault_unmapped_entry;
+	cr_assert(entry >> 63 & 1, "the first page was not touched");
+	cr_assert_not(entry >> 56 & 1,
+		      "ACCESS_READ must only read each page, not write it");
 }
