@@ -29,9 +29,9 @@
  *      own, given back at once by free, and so does a block that realloc
  *      grows that large. The threshold starts at MMAP_THRESHOLD and rises,
  *      as glibc's does, to the size of each mapped block that is freed, up
- *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap larger
- *      than TRIM_THRESHOLD goes back to the system by lowering the break
- *      (stage 5).
+ *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap of
+ *      TRIM_THRESHOLD bytes or more goes back to the system by lowering the
+ *      break (stage 5).
  *   5. mm_checkheap() checks all of the above (stage 6); under Valgrind, the
  *      allocator describes its blocks to memcheck (stage 7).
  *
@@ -44,6 +44,7 @@
 #include "memlib.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -541,8 +542,8 @@ static block_t *extend_heap(size_t size)
 // ANCHOR: trim_heap
 /*
  * Gives the top of the heap back to the system: if the free block (on no
- * list) is the last one and larger than TRIM_THRESHOLD, lowers the break to
- * leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
+ * list) is the last one and TRIM_THRESHOLD bytes or more, lowers the break
+ * to leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
  */
 static block_t *trim_heap(block_t *block)
 {
@@ -751,7 +752,8 @@ bool mm_init(void)
 // ANCHOR: mm_malloc
 void *mm_malloc(size_t size)
 {
-	// TODO(stage 2): adjust_size, then heap_alloc.
+	// TODO(stage 2): adjust_size (too large: errno = ENOMEM), then
+	// heap_alloc.
 	// TODO(stage 5): map_block for large requests, or if the heap is full.
 	// TODO(stage 7): tell_malloc.
 	// Read 09-building-an-allocator.md#extend-heap and
@@ -828,7 +830,8 @@ void *mm_realloc(void *ptr, size_t size)
 // ANCHOR: mm_calloc
 void *mm_calloc(size_t nmemb, size_t size)
 {
-	// TODO(stage 4): refuse an overflowing product; malloc; zero.
+	// TODO(stage 4): refuse an overflowing product (errno = ENOMEM);
+	// malloc; zero.
 	// Read 08-malloc-contract.md#calloc.
 	(void)nmemb;
 	(void)size;

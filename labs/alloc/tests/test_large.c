@@ -226,6 +226,47 @@ Test(trim, a_live_top_block_keeps_the_heap)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+/*
+ * Frees two blocks of front and back bytes at the top of the heap, which
+ * merge into one free top block of front + back bytes; returns how much
+ * the heap shrank.
+ */
+static size_t heap_drop_after_freeing(size_t front, size_t back)
+{
+	void *a = mm_malloc(front - HEADER_SIZE);
+	void *b = mm_malloc(back - HEADER_SIZE);
+	cr_assert(a != NULL && b != NULL && in_heap(a) && in_heap(b));
+	cr_assert_eq(block_size_of(a), front);
+	cr_assert_eq(block_size_of(b), back);
+	size_t heap = mem_heapsize();
+	mm_free(a);
+	mm_free(b);
+	cr_assert(mm_checkheap(__LINE__));
+	return heap - mem_heapsize();
+}
+
+Test(trim, a_free_top_of_exactly_the_threshold_is_trimmed)
+{
+	/* 64 KiB + 64 KiB: a free top block of TRIM_THRESHOLD (128 KiB). */
+	size_t drop = heap_drop_after_freeing(64 << 10, 64 << 10);
+	cr_assert(drop > 0,
+		  "a free top block of exactly 128 KiB (TRIM_THRESHOLD) stays: "
+		  "a block of TRIM_THRESHOLD bytes or more is trimmed");
+	cr_assert_eq(drop, 64 << 10,
+		     "trimming a 128 KiB top block must leave it TRIM_KEEP "
+		     "(64 KiB), not drop the break by %zu bytes",
+		     drop);
+}
+
+Test(trim, a_free_top_just_below_the_threshold_is_kept)
+{
+	size_t drop = heap_drop_after_freeing(64 << 10, (64 << 10) - 16);
+	cr_assert_eq(drop, 0,
+		     "a free top block of 128 KiB - 16 bytes, below "
+		     "TRIM_THRESHOLD, lowered the break by %zu bytes",
+		     drop);
+}
+
 Test(trim, small_free_top_is_kept)
 {
 	void *p = mm_malloc(1000);

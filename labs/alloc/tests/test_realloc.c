@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
+
 TestSuite(realloc, .init = heap_fresh, .fini = harness_test_finished,
 	  .timeout = 10);
 
@@ -99,7 +101,10 @@ Test(realloc, failure_keeps_the_block)
 	cr_assert_not_null(p, "mm_realloc(p, 100) must succeed");
 	cr_assert(holds(p, 50, 8), "realloc lost the contents");
 	fill(p, 100, 8);
+	errno = 0;
 	cr_assert_null(mm_realloc(p, SIZE_MAX - 64));
+	cr_assert_eq(errno, ENOMEM,
+		     "a failed mm_realloc leaves errno ENOMEM (mm.h)");
 	cr_assert_null(mm_realloc(p, PTRDIFF_MAX));
 	cr_assert(holds(p, 100, 8), "a failed realloc must leave the block");
 	cr_assert(*header_of(p) & ALLOC_FLAG);

@@ -4,6 +4,8 @@
 #include "../bump.h"
 #include "testutil.h"
 
+#include <errno.h>
+
 TestSuite(bump, .init = mem_reset, .fini = harness_test_finished,
 	  .timeout = 10);
 
@@ -67,6 +69,8 @@ Test(bump, null_when_the_break_cannot_grow)
 		cr_assert(++n <= 4,
 			  "more 1000-byte blocks than fit in 4096 bytes");
 	cr_assert_eq(n, 4, "only %zu blocks of 1000 bytes fit in 4096", n);
+	cr_assert_eq(errno, ENOMEM,
+		     "a bump_malloc that fails leaves errno ENOMEM (bump.h)");
 	cr_assert(mem_heapsize() <= 4096);
 }
 
@@ -81,8 +85,13 @@ Test(bump, huge_request_fails_cleanly)
 	size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40,
 			 (size_t)INTPTR_MAX, (size_t)INTPTR_MAX + 1};
 	for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+		errno = 0;
 		cr_assert_null(bump_malloc(huge[i]),
 			       "bump_malloc(%zu) must fail", huge[i]);
+		cr_assert_eq(errno, ENOMEM,
+			     "bump_malloc(%zu) failed with errno %d, not "
+			     "ENOMEM: bump.h promises ENOMEM, as malloc's",
+			     huge[i], errno);
 		cr_assert_eq(mem_heapsize(), before,
 			     "bump_malloc(%zu) moved the break", huge[i]);
 	}

@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdint.h>
 
 TestSuite(memalign, .init = heap_fresh, .fini = harness_test_finished,
@@ -57,4 +58,16 @@ Test(memalign, bad_alignment_is_refused)
 	cr_assert_null(mm_memalign(48, 100));
 	unsigned char *p = mm_memalign(64, 100);
 	cr_assert(p != NULL && (uintptr_t)p % 64 == 0);
+	/* Too large: NULL, and errno ENOMEM (mm.h). */
+	size_t huge[][2] = {{64, SIZE_MAX}, {(size_t)1 << 62, 1}};
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		cr_assert_null(mm_memalign(huge[i][0], huge[i][1]),
+			       "mm_memalign(%zu, %zu) must fail", huge[i][0],
+			       huge[i][1]);
+		cr_assert_eq(errno, ENOMEM,
+			     "mm_memalign(%zu, %zu) failed with errno %d, not "
+			     "ENOMEM (mm.h)",
+			     huge[i][0], huge[i][1], errno);
+	}
 }
