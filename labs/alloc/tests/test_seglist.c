@@ -25,6 +25,50 @@ Test(seglist, small_request_takes_the_small_block)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(seglist, small_request_at_the_end_256_bytes_at_the_start)
+{
+	/* The first free block of a fresh heap starts right after the
+	 * prologue. A block of SMALL_PLACE (256) bytes or more is cut from
+	 * the start of a free block; a smaller one from its end. */
+	unsigned char *first = (unsigned char *)mem_heap_lo() + HEADER_SIZE +
+			       PROLOGUE + HEADER_SIZE;
+	unsigned char *p = mm_malloc(256 - HEADER_SIZE);
+	cr_assert_eq(p, first,
+		     "a 256-byte block was not cut from the start of the free "
+		     "block (it is at %p, the free block's payload at %p): "
+		     "blocks of 256 bytes or more go at the start",
+		     (void *)p, (void *)first);
+	unsigned char *q = mm_malloc(240 - HEADER_SIZE);
+	unsigned char *end = (unsigned char *)mem_heap_hi() + 1 - HEADER_SIZE;
+	cr_assert_eq(q - HEADER_SIZE + 240, end,
+		     "a 240-byte block was not cut from the end of the free "
+		     "block: blocks under 256 bytes go at the end");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(seglist, best_fit_drains_the_quick_lists_before_growing_the_heap)
+{
+	/* Ten freed 112-byte neighbours wait on a quick list, unmerged. A
+	 * 1000-byte request finds no free block; merged, they hold it. */
+	void *guard = mm_malloc(100); /* keeps them off the top of the heap */
+	cr_assert_not_null(guard);
+	void *small[10];
+	for (int i = 0; i < 10; i++)
+		cr_assert_not_null(small[i] = mm_malloc(100));
+	heap_fill_up();
+	size_t heap = mem_heapsize();
+	for (int i = 0; i < 10; i++)
+		mm_free(small[i]);
+	void *p = mm_malloc(1000);
+	cr_assert(p != NULL && in_heap(p),
+		  "ten free neighbours of 112 bytes hold 1000 bytes, but "
+		  "mm_malloc(1000) did not use them: when no free block fits, "
+		  "merge the quick lists (quick_drain) and look again before "
+		  "growing the heap");
+	cr_assert_eq(mem_heapsize(), heap);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(seglist, best_of_several_in_one_class)
 {
 	/* Free blocks of 1000, 700 and 600 bytes (in that order in the heap);

@@ -41,15 +41,43 @@ Test(bump, blocks_are_disjoint_and_in_the_heap)
 
 Test(bump, break_moves_by_the_rounded_size)
 {
+	/* The simulated break starts aligned, and stays so if each request
+	 * moves it by its size rounded up to 16: no more, no less. */
 	for (size_t size = 1; size < 300; size += 7) {
 		size_t before = mem_heapsize();
 		void *p = bump_malloc(size);
 		cr_assert_not_null(p);
 		size_t grown = mem_heapsize() - before;
-		cr_assert(grown >= size && grown < size + 2 * TEST_ALIGNMENT,
-			  "bump_malloc(%zu) moved the break by %zu bytes", size,
-			  grown);
+		size_t rounded = (size + TEST_ALIGNMENT - 1) / TEST_ALIGNMENT *
+				 TEST_ALIGNMENT;
+		cr_assert_eq(grown, rounded,
+			     "bump_malloc(%zu) on an aligned break moved it by "
+			     "%zu bytes, not %zu: the size rounded up to 16",
+			     size, grown, rounded);
 	}
+}
+
+Test(bump, aligned_after_a_misaligned_break)
+{
+	/* Something else moved the break by 3 bytes: the next block starts
+	 * at the first 16-byte boundary after them, not before or beyond. */
+	unsigned char *odd = mem_sbrk(3);
+	cr_assert(odd != MEM_FAILED);
+	unsigned char *p = bump_malloc(20);
+	cr_assert_not_null(p);
+	cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0,
+		  "after a 3-byte mem_sbrk, bump_malloc returned %p: not "
+		  "16-aligned (pad the break up to a boundary first)",
+		  (void *)p);
+	cr_assert(p >= odd + 3 && p < odd + 3 + TEST_ALIGNMENT,
+		  "after a 3-byte mem_sbrk at %p, bump_malloc returned %p: "
+		  "the block must start at the first 16-byte boundary past "
+		  "those 3 bytes",
+		  (void *)odd, (void *)p);
+	cr_assert_eq((unsigned char *)mem_heap_hi() + 1, p + 32,
+		     "the break must end the 20-byte block rounded up to 32");
+	unsigned char *q = bump_malloc(1);
+	cr_assert_eq(q, p + 32, "the next block follows at once, aligned");
 }
 
 Test(bump, zero_bytes_give_unique_pointers)

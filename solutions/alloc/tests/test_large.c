@@ -23,6 +23,30 @@ Test(large, large_block_gets_a_mapping)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(large, large_block_of_whole_pages_gets_just_those_pages)
+{
+	/* A mapped block costs the request plus 16 bytes (its header and the
+	 * lead word before it), rounded up to whole pages: here 50 pages
+	 * exactly, then 8 bytes too many for 50. Every byte asked for is
+	 * usable. */
+	size_t page = mem_pagesize();
+	size_t sizes[] = {50 * page - 24, 50 * page - 8};
+	size_t pages[] = {50, 51};
+	for (int i = 0; i < 2; i++) {
+		unsigned char *p = mm_malloc(sizes[i]);
+		cr_assert(p != NULL && !in_heap(p));
+		cr_assert_eq(mem_mapped_bytes(), pages[i] * page,
+			     "mm_malloc(%zu) mapped %zu bytes, not %zu pages: "
+			     "the request, the header and the lead word, "
+			     "rounded up to pages",
+			     sizes[i], mem_mapped_bytes(), pages[i]);
+		cr_assert_geq(mm_usable_size(p), sizes[i]);
+		fill(p, sizes[i], 3);
+		cr_assert(holds(p, sizes[i], 3));
+		mm_free(p);
+	}
+}
+
 Test(large, free_unmaps)
 {
 	void *p = mm_malloc(LARGE);
