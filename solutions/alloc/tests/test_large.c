@@ -90,6 +90,57 @@ Test(large, realloc_grows_a_mapped_block)
 	cr_assert_eq(mem_mapped_count(), 0);
 }
 
+/* The bytes mapped now, and the most mapped at once since peak_reset(). */
+static size_t live_bytes, peak_bytes;
+
+static void track_mappings(void *addr, size_t len, bool mapped)
+{
+	(void)addr;
+	live_bytes = mapped ? live_bytes + len : live_bytes - len;
+	if (live_bytes > peak_bytes)
+		peak_bytes = live_bytes;
+}
+
+static void peak_reset(void)
+{
+	live_bytes = peak_bytes = mem_mapped_bytes();
+}
+
+Test(large, realloc_grows_a_mapped_block_by_moving_its_pages)
+{
+	/* mem_remap moves a mapping's pages: the old and the new mapping
+	 * never exist at once, as they would for a copy. */
+	size_t page = mem_pagesize();
+	unsigned char *p = mm_malloc(LARGE);
+	cr_assert(p != NULL && !in_heap(p));
+	fill(p, LARGE, 4);
+	mem_set_map_hook(track_mappings);
+	/* To 60 pages minus 8 bytes: with header and lead word, 61 pages;
+	 * then down to a block of exactly the threshold (128 KiB). */
+	size_t sizes[] = {60 * page - 8, (128 << 10) - HEADER_SIZE};
+	for (int i = 0; i < 2; i++) {
+		peak_reset();
+		size_t before = mem_mapped_bytes();
+		p = mm_realloc(p, sizes[i]);
+		cr_assert(p != NULL && !in_heap(p));
+		size_t after = mem_mapped_bytes();
+		cr_assert(
+			peak_bytes <= (before > after ? before : after),
+			"mm_realloc(p, %zu) of a mapped block had %zu bytes "
+			"mapped at once: it copied the block to a new mapping; "
+			"mem_remap moves the pages instead",
+			sizes[i], peak_bytes);
+		cr_assert(holds(p, LARGE < sizes[i] ? LARGE : sizes[i], 4));
+		cr_assert_geq(mm_usable_size(p), sizes[i]);
+		fill(p, sizes[i], 4); /* every byte asked for is there */
+		cr_assert(holds(p, sizes[i], 4));
+	}
+	mem_set_map_hook(NULL);
+	cr_assert_eq(mem_mapped_count(), 1);
+	mm_free(p);
+	cr_assert_eq(mem_mapped_count(), 0);
+}
+
 Test(large, realloc_between_heap_and_mapping)
 {
 	unsigned char *p = mm_malloc(1000);
@@ -195,6 +246,23 @@ Test(large, the_threshold_has_a_ceiling)
 		  "a %zu-byte block still belongs in a mapping", huge);
 	mm_free(again);
 	cr_assert_eq(mem_mapped_count(), 0);
+}
+
+Test(large, the_threshold_has_a_ceiling_it_can_reach)
+{
+	/* A freed mapping of exactly the ceiling (1 MiB, its header and lead
+	 * word included) raises the threshold to 1 MiB. */
+	size_t size = (1 << 20) - 24;
+	void *first = mm_malloc(size);
+	cr_assert(first != NULL && !in_heap(first));
+	cr_assert_eq(mem_mapped_bytes(), 1 << 20);
+	mm_free(first);
+	void *again = mm_malloc(size);
+	cr_assert(again != NULL && in_heap(again),
+		  "after a mapping of exactly 1 MiB (MMAP_THRESHOLD_MAX) was "
+		  "freed, a block that size belongs in the heap: the "
+		  "threshold rises up to the ceiling, included");
+	mm_free(again);
 }
 
 Test(large, full_break_falls_back_to_mappings)
