@@ -637,6 +637,8 @@ static block_t *extend_heap(size_t size)
 	//~ // TODO(stage 2): mem_sbrk; the old epilogue becomes the new
 	//~ // block's header; write a new epilogue.
 	//~ // TODO(stage 3): coalesce the new block. (stage 4: list_insert it.)
+	//~ // TODO(stage 7): meta_close the new memory: it is the allocator's
+	//~ // until it hands it out.
 	//~ // Read 09-building-an-allocator.md#extend-heap.
 	//~ (void)size;
 	//~ return NULL;
