@@ -56,6 +56,31 @@ Test(realloc, shrinking_stays_in_place_and_frees_the_tail)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(realloc, shrinking_by_32_bytes_frees_a_block)
+{
+	/* Shrinking a 1024-byte block to 992 bytes leaves 32, enough for a
+	 * block: it must be cut off and freed. */
+	unsigned char *p = mm_malloc(1024 - HEADER_SIZE);
+	void *wall = mm_malloc(100);
+	cr_assert(p && wall);
+	cr_assert_eq(block_size_of(p), 1024);
+	fill(p, 900, 6);
+	heap_fill_up();
+	cr_assert_eq(mm_realloc(p, 992 - HEADER_SIZE), p,
+		     "shrinking should not move");
+	cr_assert(holds(p, 900, 6));
+	cr_assert_eq(block_size_of(p), 992,
+		     "shrinking a 1024-byte block to 992 bytes kept all 1024: "
+		     "the 32 bytes cut off make a block (MIN_BLOCK_SIZE) and "
+		     "must be freed");
+	unsigned char *q = mm_malloc(24);
+	cr_assert(q != NULL && in_heap(q),
+		  "the 32 bytes cut off by shrinking should serve a 24-byte "
+		  "request");
+	cr_assert_eq(q, p + 992);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(realloc, grows_into_a_free_next_block)
 {
 	unsigned char *p = mm_malloc(300);
