@@ -99,6 +99,46 @@ Test(realloc, grows_into_a_free_next_block)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(realloc, grows_into_a_free_next_block_that_fits_exactly)
+{
+	/* p and the free block after it are 1024 bytes each: together,
+	 * exactly a 2048-byte block. */
+	unsigned char *p = mm_malloc(1024 - HEADER_SIZE);
+	unsigned char *next = mm_malloc(1024 - HEADER_SIZE);
+	void *wall = mm_malloc(300);
+	cr_assert(p && next && wall);
+	cr_assert_eq(next, p + 1024);
+	fill(p, 1000, 8);
+	heap_fill_up();
+	mm_free(next);
+	cr_assert_eq(mm_realloc(p, 2048 - HEADER_SIZE), p,
+		     "p (1024 bytes) and the free 1024-byte block after it "
+		     "make exactly the 2048-byte block asked for: grow in "
+		     "place");
+	cr_assert(holds(p, 1000, 8));
+	cr_assert_eq(block_size_of(p), 2048);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, grows_at_the_end_of_the_heap_by_what_it_lacks)
+{
+	/* A 208-byte block at the top of the heap grows to 100016 bytes: the
+	 * heap grows by the 99808 bytes it lacks, not more. */
+	unsigned char *p = mm_malloc(200);
+	cr_assert_not_null(p);
+	cr_assert_eq(p - HEADER_SIZE + block_size_of(p),
+		     (unsigned char *)mem_heap_hi() + 1 - HEADER_SIZE,
+		     "a 200-byte block in a fresh heap is at its top");
+	size_t heap = mem_heapsize();
+	cr_assert_eq(mm_realloc(p, 100000), p);
+	size_t grown = mem_heapsize() - heap;
+	cr_assert(grown <= 100016 - 208,
+		  "growing the last block from 208 to 100016 bytes grew the "
+		  "heap by %zu bytes: it lacks only %d",
+		  grown, 100016 - 208);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(realloc, grows_at_the_end_of_the_heap)
 {
 	unsigned char *p = mm_malloc(100);
