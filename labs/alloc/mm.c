@@ -694,6 +694,9 @@ static block_t *heap_alloc(size_t asize)
 static block_t *map_block(size_t asize, size_t align)
 {
 	// TODO(stage 5): mem_map a mapping; write the lead and the header.
+	// TODO(stage 8): for align > ALIGNMENT (mm_memalign), room to move
+	// the payload up to a multiple of align; the bytes before the lead
+	// word are the allocator's too (meta_close them).
 	// Read 10-fast-lean-allocator.md#large-blocks.
 	(void)asize;
 	(void)align;

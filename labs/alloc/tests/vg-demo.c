@@ -17,6 +17,8 @@
  *   stray-write       writes into the heap's free memory, in no block
  *   beside-large      uses its own page just past a large block's mapping,
  *                     correctly: no errors
+ *   aligned-underflow writes into the bytes before a large block that
+ *                     mm_memalign aligned (stage 8), which are mm.c's
  *
  * memcheck knows nothing of mm.c's blocks unless mm.c tells it (stage 7),
  * so before that stage it reports none of these bugs.
@@ -182,6 +184,18 @@ static int beside_large(void)
 	return value == 2 ? 0 : 1;
 }
 
+static int aligned_underflow(void)
+{
+	/* Aligned to a page, the payload sits a page into its mapping: the
+	 * bytes before its header are the allocator's, not the program's. */
+	vbyte *p = mm_memalign(4096, 200 << 10);
+	if (p == NULL)
+		return 1;
+	p[-64] = 'x';
+	mm_free((void *)p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -198,6 +212,7 @@ int main(int argc, char **argv)
 		{"realloc-overflow", realloc_overflow},
 		{"stray-write", stray_write},
 		{"beside-large", beside_large},
+		{"aligned-underflow", aligned_underflow},
 	};
 	enum { NMODES = sizeof modes / sizeof modes[0] };
 	harness_proof_begin();
