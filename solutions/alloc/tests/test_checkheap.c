@@ -184,6 +184,26 @@ Test(checkheap, epilogue_damaged)
 	cr_assert_not(mm_checkheap(__LINE__));
 }
 
+Test(checkheap, prologue_damaged_in_one_flag)
+{
+	/* The prologue's header, then its footer, loses its P bit: the size
+	 * is still 16, so the walk goes on as before; only a check of the
+	 * prologue's two words against what mm_init wrote finds it. */
+	abc_blocks();
+	uint64_t *tags = (uint64_t *)((unsigned char *)mem_heap_lo() + 8);
+	const char *names[] = {"header", "footer"};
+	for (int i = 0; i < 2; i++) {
+		tags[i] ^= PREV_ALLOC_FLAG;
+		cr_assert_not(mm_checkheap(__LINE__),
+			      "the prologue's %s lost its PREV_ALLOC bit: the "
+			      "checker must compare both of its words with "
+			      "the tag mm_init wrote",
+			      names[i]);
+		tags[i] ^= PREV_ALLOC_FLAG;
+		cr_assert(mm_checkheap(__LINE__), "sound again");
+	}
+}
+
 Test(checkheap, prologue_damaged)
 {
 	abc_blocks();
