@@ -52,6 +52,22 @@ Test(memalign, blocks_are_aligned_and_hold_their_size)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(memalign, alignment_16_needs_no_more_room_than_malloc)
+{
+	/* Every block is 16-aligned already: mm_memalign(16, n) fits where
+	 * mm_malloc(n) fits, here in the one free block of a full heap. */
+	unsigned char *p = mm_malloc(1016);
+	void *guard = mm_malloc(300);
+	cr_assert(p && guard);
+	heap_fill_up();
+	mm_free(p);
+	unsigned char *q = mm_memalign(16, 1016);
+	cr_assert_eq(q, p,
+		     "mm_memalign(16, 1016) did not take the free block where "
+		     "mm_malloc(1016) fits: an alignment of 16 or less is "
+		     "mm_malloc's own, and needs no extra room");
+}
+
 Test(memalign, large_blocks_get_aligned_mappings)
 {
 	/* Large aligned blocks get mappings of their own, moved up inside
