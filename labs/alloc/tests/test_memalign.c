@@ -52,6 +52,57 @@ Test(memalign, blocks_are_aligned_and_hold_their_size)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(memalign, small_alignments_are_malloc)
+{
+	/* 1, 2, 4 and 8 are powers of two too (1 is 2 to the 0). */
+	for (size_t align = 1; align <= 16; align *= 2) {
+		void *p = mm_memalign(align, 100);
+		cr_assert(
+			p != NULL && in_heap(p),
+			"mm_memalign(%zu, 100) failed: %zu is a power of two, "
+			"and any block is aligned to it",
+			align, align);
+		cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0);
+	}
+}
+
+Test(memalign, aligned_blocks_take_no_more_than_they_need)
+{
+	/* Small aligned blocks come from the heap; the room taken to align
+	 * one is given back: the free block in front of it and the rest
+	 * after it. Once all are freed, the heap is one free block again. */
+	void *blocks[40];
+	for (int i = 0; i < 40; i++) {
+		size_t align = (size_t)32 << (i % 8);
+		size_t size = 100 + 40 * (size_t)i;
+		blocks[i] = mm_memalign(align, size);
+		cr_assert(blocks[i] != NULL && in_heap(blocks[i]),
+			  "mm_memalign(%zu, %zu) belongs in the heap", align,
+			  size);
+		cr_assert((uintptr_t)blocks[i] % align == 0);
+		cr_assert(mm_usable_size(blocks[i]) < size + 48,
+			  "mm_memalign(%zu, %zu) kept %zu usable bytes: the "
+			  "rest of what it took to align the block must be "
+			  "freed",
+			  align, size, mm_usable_size(blocks[i]));
+	}
+	for (int i = 0; i < 40; i++)
+		mm_free(blocks[i]);
+	size_t heap = mem_heapsize();
+	void *all = mm_malloc(heap - 48);
+	cr_assert(all != NULL && in_heap(all),
+		  "with every aligned block freed, the heap (%zu bytes) should "
+		  "be one free block again: is the block in front of an "
+		  "aligned one freed?",
+		  heap);
+	cr_assert_eq(mem_heapsize(), heap);
+	/* A block of the mmap threshold (128 KiB) or more gets a mapping. */
+	void *large = mm_memalign(64, (128 << 10) - HEADER_SIZE);
+	cr_assert(large != NULL && !in_heap(large),
+		  "an aligned block of 128 KiB, the mmap threshold, belongs in "
+		  "a mapping");
+}
+
 Test(memalign, alignment_16_needs_no_more_room_than_malloc)
 {
 	/* Every block is 16-aligned already: mm_memalign(16, n) fits where
