@@ -204,6 +204,27 @@ Test(seglist, best_of_the_first_four_in_a_class)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(seglist, best_fit_finds_a_huge_block_on_the_last_list)
+{
+	/* The last class holds every block over 128 KiB. A free 200 KiB
+	 * block must be found for a 140 KiB request. (First a 1 MiB block,
+	 * freed: with mappings (stage 5), it lifts the mmap threshold so
+	 * that such blocks live in the heap.) */
+	void *first = mm_malloc((1 << 20) - 24);
+	cr_assert_not_null(first);
+	mm_free(first);
+	unsigned char *p = mm_malloc(200 << 10);
+	void *guard = mm_malloc(300);
+	cr_assert(p != NULL && guard != NULL && in_heap(p));
+	heap_fill_up();
+	mm_free(p);
+	cr_assert_eq(mm_malloc(140 << 10), p,
+		     "a free 200 KiB block was not found for a 140 KiB "
+		     "request: blocks of every size over 128 KiB share the "
+		     "last size class");
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(seglist, best_fit_finds_any_block_that_fits)
 {
 	/* In a full heap, one free block of size bytes, and a request a
