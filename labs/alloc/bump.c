@@ -5,6 +5,7 @@
 
 #include "memlib.h"
 
+#include <errno.h>
 #include <stdint.h>
 
 enum { BUMP_ALIGNMENT = 16 }; /* alignof(max_align_t) on x86-64 */
@@ -13,7 +14,9 @@ enum { BUMP_ALIGNMENT = 16 }; /* alignof(max_align_t) on x86-64 */
 void *bump_malloc(size_t size)
 {
 	// TODO(stage 1): move the break up by size (rounded up to keep the
-	// blocks aligned) with mem_sbrk; NULL if it cannot move.
+	// blocks aligned) with mem_sbrk; NULL, with errno ENOMEM, if it
+	// cannot move (mem_sbrk sets errno; a size too large to ask for
+	// needs errno = ENOMEM).
 	// Read 07-heap-and-break.md#bump-allocator.
 	(void)size;
 	return NULL;

@@ -29,9 +29,9 @@
  *      own, given back at once by free, and so does a block that realloc
  *      grows that large. The threshold starts at MMAP_THRESHOLD and rises,
  *      as glibc's does, to the size of each mapped block that is freed, up
- *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap larger
- *      than TRIM_THRESHOLD goes back to the system by lowering the break
- *      (stage 5).
+ *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap of
+ *      TRIM_THRESHOLD bytes or more goes back to the system by lowering the
+ *      break (stage 5).
  *   5. mm_checkheap() checks all of the above (stage 6); under Valgrind, the
  *      allocator describes its blocks to memcheck (stage 7).
  *
@@ -44,6 +44,7 @@
 #include "memlib.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -532,6 +533,8 @@ static block_t *extend_heap(size_t size)
 	// TODO(stage 2): mem_sbrk; the old epilogue becomes the new
 	// block's header; write a new epilogue.
 	// TODO(stage 3): coalesce the new block. (stage 4: list_insert it.)
+	// TODO(stage 7): meta_close the new memory: it is the allocator's
+	// until it hands it out.
 	// Read 09-building-an-allocator.md#extend-heap.
 	(void)size;
 	return NULL;
@@ -541,8 +544,8 @@ static block_t *extend_heap(size_t size)
 // ANCHOR: trim_heap
 /*
  * Gives the top of the heap back to the system: if the free block (on no
- * list) is the last one and larger than TRIM_THRESHOLD, lowers the break to
- * leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
+ * list) is the last one and TRIM_THRESHOLD bytes or more, lowers the break
+ * to leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
  */
 static block_t *trim_heap(block_t *block)
 {
@@ -691,6 +694,9 @@ static block_t *heap_alloc(size_t asize)
 static block_t *map_block(size_t asize, size_t align)
 {
 	// TODO(stage 5): mem_map a mapping; write the lead and the header.
+	// TODO(stage 8): for align > ALIGNMENT (mm_memalign), room to move
+	// the payload up to a multiple of align; the bytes before the lead
+	// word are the allocator's too (meta_close them).
 	// Read 10-fast-lean-allocator.md#large-blocks.
 	(void)asize;
 	(void)align;
@@ -751,7 +757,8 @@ bool mm_init(void)
 // ANCHOR: mm_malloc
 void *mm_malloc(size_t size)
 {
-	// TODO(stage 2): adjust_size, then heap_alloc.
+	// TODO(stage 2): adjust_size (too large: errno = ENOMEM), then
+	// heap_alloc.
 	// TODO(stage 5): map_block for large requests, or if the heap is full.
 	// TODO(stage 7): tell_malloc.
 	// Read 09-building-an-allocator.md#extend-heap and
@@ -828,7 +835,8 @@ void *mm_realloc(void *ptr, size_t size)
 // ANCHOR: mm_calloc
 void *mm_calloc(size_t nmemb, size_t size)
 {
-	// TODO(stage 4): refuse an overflowing product; malloc; zero.
+	// TODO(stage 4): refuse an overflowing product (errno = ENOMEM);
+	// malloc; zero.
 	// Read 08-malloc-contract.md#calloc.
 	(void)nmemb;
 	(void)size;

@@ -13,7 +13,8 @@
 
 /*
  * Returns size bytes aligned to 16, taken from the top of the heap, or NULL
- * if the break cannot grow. bump_malloc(0) returns a unique pointer.
+ * with errno set to ENOMEM if the break cannot grow that far, as malloc(3)
+ * does. bump_malloc(0) returns a unique pointer.
  */
 void *bump_malloc(size_t size);
 

@@ -29,9 +29,9 @@
  *      own, given back at once by free, and so does a block that realloc
  *      grows that large. The threshold starts at MMAP_THRESHOLD and rises,
  *      as glibc's does, to the size of each mapped block that is freed, up
- *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap larger
- *      than TRIM_THRESHOLD goes back to the system by lowering the break
- *      (stage 5).
+ *      to MMAP_THRESHOLD_MAX. A free block at the top of the heap of
+ *      TRIM_THRESHOLD bytes or more goes back to the system by lowering the
+ *      break (stage 5).
  *   5. mm_checkheap() checks all of the above (stage 6); under Valgrind, the
  *      allocator describes its blocks to memcheck (stage 7).
  *
@@ -44,6 +44,7 @@
 #include "memlib.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -636,6 +637,8 @@ static block_t *extend_heap(size_t size)
 	//~ // TODO(stage 2): mem_sbrk; the old epilogue becomes the new
 	//~ // block's header; write a new epilogue.
 	//~ // TODO(stage 3): coalesce the new block. (stage 4: list_insert it.)
+	//~ // TODO(stage 7): meta_close the new memory: it is the allocator's
+	//~ // until it hands it out.
 	//~ // Read 09-building-an-allocator.md#extend-heap.
 	//~ (void)size;
 	//~ return NULL;
@@ -645,8 +648,8 @@ static block_t *extend_heap(size_t size)
 // ANCHOR: trim_heap
 /*
  * Gives the top of the heap back to the system: if the free block (on no
- * list) is the last one and larger than TRIM_THRESHOLD, lowers the break to
- * leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
+ * list) is the last one and TRIM_THRESHOLD bytes or more, lowers the break
+ * to leave it TRIM_KEEP bytes. Returns the block, maybe smaller.
  */
 static block_t *trim_heap(block_t *block)
 {
@@ -1007,6 +1010,9 @@ static block_t *map_block(size_t asize, size_t align)
 	return block;
 	// END SOLUTION
 	//~ // TODO(stage 5): mem_map a mapping; write the lead and the header.
+	//~ // TODO(stage 8): for align > ALIGNMENT (mm_memalign), room to move
+	//~ // the payload up to a multiple of align; the bytes before the lead
+	//~ // word are the allocator's too (meta_close them).
 	//~ // Read 10-fast-lean-allocator.md#large-blocks.
 	//~ (void)asize;
 	//~ (void)align;
@@ -1109,8 +1115,10 @@ void *mm_malloc(size_t size)
 {
 	// BEGIN SOLUTION
 	size_t asize = adjust_size(size);
-	if (asize == 0)
+	if (asize == 0) {
+		errno = ENOMEM; /* too large to ask the system for */
 		return NULL;
+	}
 	block_t *block = NULL;
 	if (asize < heap.mmap_threshold)
 		block = heap_alloc(asize);
@@ -1121,7 +1129,8 @@ void *mm_malloc(size_t size)
 	tell_malloc(block);
 	return block->payload;
 	// END SOLUTION
-	//~ // TODO(stage 2): adjust_size, then heap_alloc.
+	//~ // TODO(stage 2): adjust_size (too large: errno = ENOMEM), then
+	//~ // heap_alloc.
 	//~ // TODO(stage 5): map_block for large requests, or if the heap is full.
 	//~ // TODO(stage 7): tell_malloc.
 	//~ // Read 09-building-an-allocator.md#extend-heap and
@@ -1130,8 +1139,10 @@ void *mm_malloc(size_t size)
 	//~ return NULL;
 	// INTERIM (stages 2-4): every block in the heap
 	//= size_t asize = adjust_size(size);
-	//= if (asize == 0)
+	//= if (asize == 0) {
+	//= 	errno = ENOMEM; /* too large to ask the system for */
 	//= 	return NULL;
+	//= }
 	//= block_t *block = heap_alloc(asize);
 	//= return block == NULL ? NULL : block->payload;
 	// END INTERIM
@@ -1278,8 +1289,10 @@ void *mm_realloc(void *ptr, size_t size)
 	block_t *block = block_from_payload(ptr);
 	check_live(block, "mm_realloc");
 	size_t asize = adjust_size(size);
-	if (asize == 0)
+	if (asize == 0) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	size_t old_size = usable_size(block);
 	if (block_is_mapped(block)) {
 		block_t *moved = remap_block(block, asize);
@@ -1312,8 +1325,10 @@ void *mm_realloc(void *ptr, size_t size)
 void *mm_calloc(size_t nmemb, size_t size)
 {
 	// BEGIN SOLUTION
-	if (size != 0 && nmemb > SIZE_MAX / size)
-		return NULL; /* nmemb * size does not fit in a size_t */
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM; /* nmemb * size does not fit in a size_t */
+		return NULL;
+	}
 	size_t bytes = nmemb * size;
 	void *ptr = mm_malloc(bytes);
 	if (ptr == NULL)
@@ -1323,7 +1338,8 @@ void *mm_calloc(size_t nmemb, size_t size)
 		memset(ptr, 0, bytes);
 	return ptr;
 	// END SOLUTION
-	//~ // TODO(stage 4): refuse an overflowing product; malloc; zero.
+	//~ // TODO(stage 4): refuse an overflowing product (errno = ENOMEM);
+	//~ // malloc; zero.
 	//~ // Read 08-malloc-contract.md#calloc.
 	//~ (void)nmemb;
 	//~ (void)size;
@@ -1379,8 +1395,10 @@ void *mm_memalign(size_t alignment, size_t size)
 	if (alignment <= ALIGNMENT)
 		return mm_malloc(size);
 	size_t asize = adjust_size(size);
-	if (asize == 0 || alignment > MAX_REQUEST)
+	if (asize == 0 || alignment > MAX_REQUEST) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	block_t *block = NULL;
 	if (asize < heap.mmap_threshold)
 		block = heap_alloc_aligned(asize, alignment);

@@ -16,7 +16,10 @@
  *   - mm_realloc(NULL, n) is mm_malloc(n);
  *   - mm_realloc(p, 0) frees p and returns NULL, as glibc does;
  *   - if mm_realloc fails it returns NULL and leaves the old block intact;
- *   - mm_calloc returns NULL if nmemb * size overflows a size_t.
+ *   - mm_calloc returns NULL if nmemb * size overflows a size_t;
+ *   - a function that returns NULL for want of memory (or for a size too
+ *     large to ask for, an overflowing mm_calloc among them) sets errno to
+ *     ENOMEM, as POSIX requires of malloc.
  */
 #ifndef MM_H
 #define MM_H

@@ -4,6 +4,8 @@
 #include "../bump.h"
 #include "testutil.h"
 
+#include <errno.h>
+
 TestSuite(bump, .init = mem_reset, .fini = harness_test_finished,
 	  .timeout = 10);
 
@@ -39,15 +41,43 @@ Test(bump, blocks_are_disjoint_and_in_the_heap)
 
 Test(bump, break_moves_by_the_rounded_size)
 {
+	/* The simulated break starts aligned, and stays so if each request
+	 * moves it by its size rounded up to 16: no more, no less. */
 	for (size_t size = 1; size < 300; size += 7) {
 		size_t before = mem_heapsize();
 		void *p = bump_malloc(size);
 		cr_assert_not_null(p);
 		size_t grown = mem_heapsize() - before;
-		cr_assert(grown >= size && grown < size + 2 * TEST_ALIGNMENT,
-			  "bump_malloc(%zu) moved the break by %zu bytes", size,
-			  grown);
+		size_t rounded = (size + TEST_ALIGNMENT - 1) / TEST_ALIGNMENT *
+				 TEST_ALIGNMENT;
+		cr_assert_eq(grown, rounded,
+			     "bump_malloc(%zu) on an aligned break moved it by "
+			     "%zu bytes, not %zu: the size rounded up to 16",
+			     size, grown, rounded);
 	}
+}
+
+Test(bump, aligned_after_a_misaligned_break)
+{
+	/* Something else moved the break by 3 bytes: the next block starts
+	 * at the first 16-byte boundary after them, not before or beyond. */
+	unsigned char *odd = mem_sbrk(3);
+	cr_assert(odd != MEM_FAILED);
+	unsigned char *p = bump_malloc(20);
+	cr_assert_not_null(p);
+	cr_assert((uintptr_t)p % TEST_ALIGNMENT == 0,
+		  "after a 3-byte mem_sbrk, bump_malloc returned %p: not "
+		  "16-aligned (pad the break up to a boundary first)",
+		  (void *)p);
+	cr_assert(p >= odd + 3 && p < odd + 3 + TEST_ALIGNMENT,
+		  "after a 3-byte mem_sbrk at %p, bump_malloc returned %p: "
+		  "the block must start at the first 16-byte boundary past "
+		  "those 3 bytes",
+		  (void *)odd, (void *)p);
+	cr_assert_eq((unsigned char *)mem_heap_hi() + 1, p + 32,
+		     "the break must end the 20-byte block rounded up to 32");
+	unsigned char *q = bump_malloc(1);
+	cr_assert_eq(q, p + 32, "the next block follows at once, aligned");
 }
 
 Test(bump, zero_bytes_give_unique_pointers)
@@ -67,6 +97,8 @@ Test(bump, null_when_the_break_cannot_grow)
 		cr_assert(++n <= 4,
 			  "more 1000-byte blocks than fit in 4096 bytes");
 	cr_assert_eq(n, 4, "only %zu blocks of 1000 bytes fit in 4096", n);
+	cr_assert_eq(errno, ENOMEM,
+		     "a bump_malloc that fails leaves errno ENOMEM (bump.h)");
 	cr_assert(mem_heapsize() <= 4096);
 }
 
@@ -81,8 +113,13 @@ Test(bump, huge_request_fails_cleanly)
 	size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40,
 			 (size_t)INTPTR_MAX, (size_t)INTPTR_MAX + 1};
 	for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+		errno = 0;
 		cr_assert_null(bump_malloc(huge[i]),
 			       "bump_malloc(%zu) must fail", huge[i]);
+		cr_assert_eq(errno, ENOMEM,
+			     "bump_malloc(%zu) failed with errno %d, not "
+			     "ENOMEM: bump.h promises ENOMEM, as malloc's",
+			     huge[i], errno);
 		cr_assert_eq(mem_heapsize(), before,
 			     "bump_malloc(%zu) moved the break", huge[i]);
 	}

@@ -119,6 +119,32 @@ Test(checkheap, list_link_out_of_the_heap)
 	cr_assert_not(mm_checkheap(__LINE__));
 }
 
+Test(checkheap, list_link_out_of_the_heap_to_a_well_formed_block)
+{
+	/* Three free 608-byte blocks on one list, x, y and z from its front.
+	 * y is swapped for a copy outside the heap, linked both ways: its
+	 * class, its links and the count all look right; only where it is
+	 * gives it away. */
+	unsigned char *blocks[6];
+	for (int i = 0; i < 6; i++)
+		cr_assert_not_null(blocks[i] = mm_malloc(600));
+	mm_free(blocks[0]); /* z */
+	mm_free(blocks[2]); /* y */
+	mm_free(blocks[4]); /* x */
+	cr_assert(mm_checkheap(__LINE__), "the heap is sound before");
+	static _Alignas(16) uint64_t fake[8];
+	uint64_t *header = &fake[1]; /* its payload is 16-aligned */
+	*header = *header_of(blocks[2]);
+	fake[2] = (uint64_t)(uintptr_t)(blocks[0] - HEADER_SIZE); /* next */
+	fake[3] = (uint64_t)(uintptr_t)(blocks[4] - HEADER_SIZE); /* prev */
+	*(uint64_t **)blocks[4] = header;                         /* x's next */
+	*(uint64_t **)(blocks[0] + sizeof(void *)) = header;      /* z's prev */
+	cr_assert_not(mm_checkheap(__LINE__),
+		      "a free list links to a free block outside the heap "
+		      "(between the prologue and the epilogue): the checker "
+		      "must see it");
+}
+
 Test(checkheap, list_link_into_a_payload)
 {
 	struct abc s = abc_blocks();
@@ -156,6 +182,26 @@ Test(checkheap, epilogue_damaged)
 		(uint64_t *)((unsigned char *)mem_heap_hi() + 1 - 8);
 	*epilogue = 0;
 	cr_assert_not(mm_checkheap(__LINE__));
+}
+
+Test(checkheap, prologue_damaged_in_one_flag)
+{
+	/* The prologue's header, then its footer, loses its P bit: the size
+	 * is still 16, so the walk goes on as before; only a check of the
+	 * prologue's two words against what mm_init wrote finds it. */
+	abc_blocks();
+	uint64_t *tags = (uint64_t *)((unsigned char *)mem_heap_lo() + 8);
+	const char *names[] = {"header", "footer"};
+	for (int i = 0; i < 2; i++) {
+		tags[i] ^= PREV_ALLOC_FLAG;
+		cr_assert_not(mm_checkheap(__LINE__),
+			      "the prologue's %s lost its PREV_ALLOC bit: the "
+			      "checker must compare both of its words with "
+			      "the tag mm_init wrote",
+			      names[i]);
+		tags[i] ^= PREV_ALLOC_FLAG;
+		cr_assert(mm_checkheap(__LINE__), "sound again");
+	}
 }
 
 Test(checkheap, prologue_damaged)

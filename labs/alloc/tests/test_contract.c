@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <criterion/redirect.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdalign.h>
 
@@ -40,11 +41,22 @@ Test(contract, aligned_for_any_object)
 	}
 }
 
+/* Asserts that call returns NULL and sets errno to ENOMEM, as mm.h says. */
+#define FAILS_WITH_ENOMEM(call)                                                \
+	do {                                                                   \
+		errno = 0;                                                     \
+		cr_assert_null(call, "%s must fail", #call);                   \
+		cr_assert_eq(errno, ENOMEM,                                    \
+			     "%s failed with errno %d, not ENOMEM: mm.h "      \
+			     "promises ENOMEM, as POSIX's malloc",             \
+			     #call, errno);                                    \
+	} while (0)
+
 Test(contract, impossible_sizes_fail)
 {
-	cr_assert_null(mm_malloc(SIZE_MAX));
-	cr_assert_null(mm_malloc(SIZE_MAX - 15));
-	cr_assert_null(mm_malloc(PTRDIFF_MAX));
+	FAILS_WITH_ENOMEM(mm_malloc(SIZE_MAX));
+	FAILS_WITH_ENOMEM(mm_malloc(SIZE_MAX - 15));
+	FAILS_WITH_ENOMEM(mm_malloc(PTRDIFF_MAX));
 	cr_assert(mm_checkheap(__LINE__));
 	cr_assert_not_null(mm_malloc(100), "the heap is unusable afterwards");
 }
@@ -69,8 +81,8 @@ Test(contract, calloc_refuses_overflow)
 	cr_assert_not_null(fits, "mm_calloc(3, 40) must succeed");
 	for (int i = 0; i < 120; i++)
 		cr_assert_eq(fits[i], 0);
-	cr_assert_null(mm_calloc(SIZE_MAX / 2 + 1, 2));
-	cr_assert_null(mm_calloc(2, SIZE_MAX / 2 + 1));
+	FAILS_WITH_ENOMEM(mm_calloc(SIZE_MAX / 2 + 1, 2));
+	FAILS_WITH_ENOMEM(mm_calloc(2, SIZE_MAX / 2 + 1));
 	cr_assert_null(mm_calloc((size_t)1 << 33, (size_t)1 << 33),
 		       "2^33 * 2^33 wraps to 0 in a size_t");
 	cr_assert_null(mm_calloc(SIZE_MAX, SIZE_MAX));

@@ -23,6 +23,30 @@ Test(large, large_block_gets_a_mapping)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(large, large_block_of_whole_pages_gets_just_those_pages)
+{
+	/* A mapped block costs the request plus 16 bytes (its header and the
+	 * lead word before it), rounded up to whole pages: here 50 pages
+	 * exactly, then 8 bytes too many for 50. Every byte asked for is
+	 * usable. */
+	size_t page = mem_pagesize();
+	size_t sizes[] = {50 * page - 24, 50 * page - 8};
+	size_t pages[] = {50, 51};
+	for (int i = 0; i < 2; i++) {
+		unsigned char *p = mm_malloc(sizes[i]);
+		cr_assert(p != NULL && !in_heap(p));
+		cr_assert_eq(mem_mapped_bytes(), pages[i] * page,
+			     "mm_malloc(%zu) mapped %zu bytes, not %zu pages: "
+			     "the request, the header and the lead word, "
+			     "rounded up to pages",
+			     sizes[i], mem_mapped_bytes(), pages[i]);
+		cr_assert_geq(mm_usable_size(p), sizes[i]);
+		fill(p, sizes[i], 3);
+		cr_assert(holds(p, sizes[i], 3));
+		mm_free(p);
+	}
+}
+
 Test(large, free_unmaps)
 {
 	void *p = mm_malloc(LARGE);
@@ -62,6 +86,57 @@ Test(large, realloc_grows_a_mapped_block)
 		cr_assert(holds(p, LARGE, 2), "realloc to %zu lost data", size);
 		cr_assert_eq(mem_mapped_count(), 1, "the old mapping remains");
 	}
+	mm_free(p);
+	cr_assert_eq(mem_mapped_count(), 0);
+}
+
+/* The bytes mapped now, and the most mapped at once since peak_reset(). */
+static size_t live_bytes, peak_bytes;
+
+static void track_mappings(void *addr, size_t len, bool mapped)
+{
+	(void)addr;
+	live_bytes = mapped ? live_bytes + len : live_bytes - len;
+	if (live_bytes > peak_bytes)
+		peak_bytes = live_bytes;
+}
+
+static void peak_reset(void)
+{
+	live_bytes = peak_bytes = mem_mapped_bytes();
+}
+
+Test(large, realloc_grows_a_mapped_block_by_moving_its_pages)
+{
+	/* mem_remap moves a mapping's pages: the old and the new mapping
+	 * never exist at once, as they would for a copy. */
+	size_t page = mem_pagesize();
+	unsigned char *p = mm_malloc(LARGE);
+	cr_assert(p != NULL && !in_heap(p));
+	fill(p, LARGE, 4);
+	mem_set_map_hook(track_mappings);
+	/* To 60 pages minus 8 bytes: with header and lead word, 61 pages;
+	 * then down to a block of exactly the threshold (128 KiB). */
+	size_t sizes[] = {60 * page - 8, (128 << 10) - HEADER_SIZE};
+	for (int i = 0; i < 2; i++) {
+		peak_reset();
+		size_t before = mem_mapped_bytes();
+		p = mm_realloc(p, sizes[i]);
+		cr_assert(p != NULL && !in_heap(p));
+		size_t after = mem_mapped_bytes();
+		cr_assert(
+			peak_bytes <= (before > after ? before : after),
+			"mm_realloc(p, %zu) of a mapped block had %zu bytes "
+			"mapped at once: it copied the block to a new mapping; "
+			"mem_remap moves the pages instead",
+			sizes[i], peak_bytes);
+		cr_assert(holds(p, LARGE < sizes[i] ? LARGE : sizes[i], 4));
+		cr_assert_geq(mm_usable_size(p), sizes[i]);
+		fill(p, sizes[i], 4); /* every byte asked for is there */
+		cr_assert(holds(p, sizes[i], 4));
+	}
+	mem_set_map_hook(NULL);
+	cr_assert_eq(mem_mapped_count(), 1);
 	mm_free(p);
 	cr_assert_eq(mem_mapped_count(), 0);
 }
@@ -173,6 +248,23 @@ Test(large, the_threshold_has_a_ceiling)
 	cr_assert_eq(mem_mapped_count(), 0);
 }
 
+Test(large, the_threshold_has_a_ceiling_it_can_reach)
+{
+	/* A freed mapping of exactly the ceiling (1 MiB, its header and lead
+	 * word included) raises the threshold to 1 MiB. */
+	size_t size = (1 << 20) - 24;
+	void *first = mm_malloc(size);
+	cr_assert(first != NULL && !in_heap(first));
+	cr_assert_eq(mem_mapped_bytes(), 1 << 20);
+	mm_free(first);
+	void *again = mm_malloc(size);
+	cr_assert(again != NULL && in_heap(again),
+		  "after a mapping of exactly 1 MiB (MMAP_THRESHOLD_MAX) was "
+		  "freed, a block that size belongs in the heap: the "
+		  "threshold rises up to the ceiling, included");
+	mm_free(again);
+}
+
 Test(large, full_break_falls_back_to_mappings)
 {
 	mem_set_limit(mem_heapsize()); /* a break that cannot grow */
@@ -224,6 +316,47 @@ Test(trim, a_live_top_block_keeps_the_heap)
 		  "the break cannot drop below a live block");
 	cr_assert(holds(top, 100, 9));
 	cr_assert(mm_checkheap(__LINE__));
+}
+
+/*
+ * Frees two blocks of front and back bytes at the top of the heap, which
+ * merge into one free top block of front + back bytes; returns how much
+ * the heap shrank.
+ */
+static size_t heap_drop_after_freeing(size_t front, size_t back)
+{
+	void *a = mm_malloc(front - HEADER_SIZE);
+	void *b = mm_malloc(back - HEADER_SIZE);
+	cr_assert(a != NULL && b != NULL && in_heap(a) && in_heap(b));
+	cr_assert_eq(block_size_of(a), front);
+	cr_assert_eq(block_size_of(b), back);
+	size_t heap = mem_heapsize();
+	mm_free(a);
+	mm_free(b);
+	cr_assert(mm_checkheap(__LINE__));
+	return heap - mem_heapsize();
+}
+
+Test(trim, a_free_top_of_exactly_the_threshold_is_trimmed)
+{
+	/* 64 KiB + 64 KiB: a free top block of TRIM_THRESHOLD (128 KiB). */
+	size_t drop = heap_drop_after_freeing(64 << 10, 64 << 10);
+	cr_assert(drop > 0,
+		  "a free top block of exactly 128 KiB (TRIM_THRESHOLD) stays: "
+		  "a block of TRIM_THRESHOLD bytes or more is trimmed");
+	cr_assert_eq(drop, 64 << 10,
+		     "trimming a 128 KiB top block must leave it TRIM_KEEP "
+		     "(64 KiB), not drop the break by %zu bytes",
+		     drop);
+}
+
+Test(trim, a_free_top_just_below_the_threshold_is_kept)
+{
+	size_t drop = heap_drop_after_freeing(64 << 10, (64 << 10) - 16);
+	cr_assert_eq(drop, 0,
+		     "a free top block of 128 KiB - 16 bytes, below "
+		     "TRIM_THRESHOLD, lowered the break by %zu bytes",
+		     drop);
 }
 
 Test(trim, small_free_top_is_kept)

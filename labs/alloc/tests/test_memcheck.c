@@ -45,6 +45,29 @@ Test(memcheck, correct_program_is_clean)
 	expect(report, "vg-demo: clean finished", "vg-demo ran to its end");
 }
 
+Test(memcheck, correct_program_beside_a_large_block_is_clean)
+{
+	static char report[REPORT_CAP];
+	int status = memcheck("beside-large", report);
+	cr_assert_eq(status, 0,
+		     "vg-demo beside-large under memcheck: status %d: the "
+		     "program's own page just past a large block's mapping "
+		     "must stay usable (no redzones: a block has none):\n%s",
+		     status, report);
+	expect(report, "ERROR SUMMARY: 0 errors", "no false alarms");
+	expect(report, "vg-demo: beside-large finished",
+	       "vg-demo ran to its end");
+}
+
+Test(memcheck, overflow_into_free_memory_is_reported)
+{
+	static char report[REPORT_CAP];
+	memcheck("stray-write", report);
+	expect(report, "Invalid write of size 1",
+	       "a write into the heap's free memory, in no block (the memory "
+	       "extend_heap adds is the allocator's until it hands it out)");
+}
+
 Test(memcheck, overflow_is_reported)
 {
 	static char report[REPORT_CAP];

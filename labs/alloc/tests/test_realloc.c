@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
+
 TestSuite(realloc, .init = heap_fresh, .fini = harness_test_finished,
 	  .timeout = 10);
 
@@ -54,6 +56,31 @@ Test(realloc, shrinking_stays_in_place_and_frees_the_tail)
 	cr_assert(mm_checkheap(__LINE__));
 }
 
+Test(realloc, shrinking_by_32_bytes_frees_a_block)
+{
+	/* Shrinking a 1024-byte block to 992 bytes leaves 32, enough for a
+	 * block: it must be cut off and freed. */
+	unsigned char *p = mm_malloc(1024 - HEADER_SIZE);
+	void *wall = mm_malloc(100);
+	cr_assert(p && wall);
+	cr_assert_eq(block_size_of(p), 1024);
+	fill(p, 900, 6);
+	heap_fill_up();
+	cr_assert_eq(mm_realloc(p, 992 - HEADER_SIZE), p,
+		     "shrinking should not move");
+	cr_assert(holds(p, 900, 6));
+	cr_assert_eq(block_size_of(p), 992,
+		     "shrinking a 1024-byte block to 992 bytes kept all 1024: "
+		     "the 32 bytes cut off make a block (MIN_BLOCK_SIZE) and "
+		     "must be freed");
+	unsigned char *q = mm_malloc(24);
+	cr_assert(q != NULL && in_heap(q),
+		  "the 32 bytes cut off by shrinking should serve a 24-byte "
+		  "request");
+	cr_assert_eq(q, p + 992);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
 Test(realloc, grows_into_a_free_next_block)
 {
 	unsigned char *p = mm_malloc(300);
@@ -69,6 +96,46 @@ Test(realloc, grows_into_a_free_next_block)
 	cr_assert_eq(mm_realloc(p, 1500), p,
 		     "the free block after p has room: grow in place");
 	cr_assert(holds(p, 100, 6));
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, grows_into_a_free_next_block_that_fits_exactly)
+{
+	/* p and the free block after it are 1024 bytes each: together,
+	 * exactly a 2048-byte block. */
+	unsigned char *p = mm_malloc(1024 - HEADER_SIZE);
+	unsigned char *next = mm_malloc(1024 - HEADER_SIZE);
+	void *wall = mm_malloc(300);
+	cr_assert(p && next && wall);
+	cr_assert_eq(next, p + 1024);
+	fill(p, 1000, 8);
+	heap_fill_up();
+	mm_free(next);
+	cr_assert_eq(mm_realloc(p, 2048 - HEADER_SIZE), p,
+		     "p (1024 bytes) and the free 1024-byte block after it "
+		     "make exactly the 2048-byte block asked for: grow in "
+		     "place");
+	cr_assert(holds(p, 1000, 8));
+	cr_assert_eq(block_size_of(p), 2048);
+	cr_assert(mm_checkheap(__LINE__));
+}
+
+Test(realloc, grows_at_the_end_of_the_heap_by_what_it_lacks)
+{
+	/* A 208-byte block at the top of the heap grows to 100016 bytes: the
+	 * heap grows by the 99808 bytes it lacks, not more. */
+	unsigned char *p = mm_malloc(200);
+	cr_assert_not_null(p);
+	cr_assert_eq(p - HEADER_SIZE + block_size_of(p),
+		     (unsigned char *)mem_heap_hi() + 1 - HEADER_SIZE,
+		     "a 200-byte block in a fresh heap is at its top");
+	size_t heap = mem_heapsize();
+	cr_assert_eq(mm_realloc(p, 100000), p);
+	size_t grown = mem_heapsize() - heap;
+	cr_assert(grown <= 100016 - 208,
+		  "growing the last block from 208 to 100016 bytes grew the "
+		  "heap by %zu bytes: it lacks only %d",
+		  grown, 100016 - 208);
 	cr_assert(mm_checkheap(__LINE__));
 }
 
@@ -99,7 +166,10 @@ Test(realloc, failure_keeps_the_block)
 	cr_assert_not_null(p, "mm_realloc(p, 100) must succeed");
 	cr_assert(holds(p, 50, 8), "realloc lost the contents");
 	fill(p, 100, 8);
+	errno = 0;
 	cr_assert_null(mm_realloc(p, SIZE_MAX - 64));
+	cr_assert_eq(errno, ENOMEM,
+		     "a failed mm_realloc leaves errno ENOMEM (mm.h)");
 	cr_assert_null(mm_realloc(p, PTRDIFF_MAX));
 	cr_assert(holds(p, 100, 8), "a failed realloc must leave the block");
 	cr_assert(*header_of(p) & ALLOC_FLAG);

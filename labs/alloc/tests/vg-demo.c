@@ -14,6 +14,11 @@
  *   uninitialised     branches on a byte of a reused block that malloc
  *                     handed out again without setting it
  *   realloc-overflow  writes past a block that realloc grew in place
+ *   stray-write       writes into the heap's free memory, in no block
+ *   beside-large      uses its own page just past a large block's mapping,
+ *                     correctly: no errors
+ *   aligned-underflow writes into the bytes before a large block that
+ *                     mm_memalign aligned (stage 8), which are mm.c's
  *
  * memcheck knows nothing of mm.c's blocks unless mm.c tells it (stage 7),
  * so before that stage it reports none of these bugs.
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <valgrind/memcheck.h>
 
 /* Volatile, so that the compiler keeps every buggy access. */
@@ -138,6 +144,58 @@ static int realloc_overflow(void)
 	return sum == 14 ? 0 : 1;
 }
 
+static int stray_write(void)
+{
+	/* A 64-byte block in a fresh heap of about 4 KiB: 2000 bytes below
+	 * the break lie in the free rest, which is no block of the program. */
+	vbyte *p = mm_malloc(64);
+	vbyte *stray = (vbyte *)mem_heap_hi() - 2000;
+	*stray = 'x';
+	mm_free((void *)p);
+	return 0;
+}
+
+static int beside_large(void)
+{
+	/* The program maps 51 pages and gives back the first 50: the block's
+	 * mapping, 50 pages, is likely to land in that hole, just before the
+	 * page the program keeps. That page is the program's: mm.c must not
+	 * fence it off as if it were a redzone of the block. */
+	size_t page = mem_pagesize();
+	size_t len = 50 * page;
+	unsigned char *mine = mmap(NULL, len + page, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mine == MAP_FAILED)
+		return 1;
+	munmap(mine, len);
+	vbyte *own = mine + len;
+	unsigned char *big = mm_malloc(len - 24); /* + header + lead word */
+	if (big == NULL)
+		return 1;
+	if (big + mm_usable_size(big) != own)
+		printf("vg-demo: the block is not next to the page; "
+		       "nothing to check\n");
+	memset(big, 1, len - 24);
+	own[0] = 1;
+	mm_free(big);
+	own[0] = 2;
+	int value = own[0];
+	munmap(mine + len, page);
+	return value == 2 ? 0 : 1;
+}
+
+static int aligned_underflow(void)
+{
+	/* Aligned to a page, the payload sits a page into its mapping: the
+	 * bytes before its header are the allocator's, not the program's. */
+	vbyte *p = mm_memalign(4096, 200 << 10);
+	if (p == NULL)
+		return 1;
+	p[-64] = 'x';
+	mm_free((void *)p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -152,6 +210,9 @@ int main(int argc, char **argv)
 		{"double-free", double_free},
 		{"uninitialised", uninitialised},
 		{"realloc-overflow", realloc_overflow},
+		{"stray-write", stray_write},
+		{"beside-large", beside_large},
+		{"aligned-underflow", aligned_underflow},
 	};
 	enum { NMODES = sizeof modes / sizeof modes[0] };
 	harness_proof_begin();

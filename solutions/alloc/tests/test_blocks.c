@@ -115,6 +115,32 @@ Test(blocks, a_large_free_block_is_split)
 	heap_walk_check(false);
 }
 
+Test(blocks, a_large_free_block_is_split_down_to_32_bytes)
+{
+	/* The only free block is 1024 bytes; a request of a 992-byte block
+	 * leaves 32 bytes, enough for a block of its own. */
+	unsigned char *a = mm_malloc(1024 - HEADER_SIZE);
+	void *guard = mm_malloc(100);
+	cr_assert(a && guard);
+	cr_assert_eq(block_size_of(a), 1024);
+	heap_fill_up();
+	mm_free(a);
+	unsigned char *p = mm_malloc(992 - HEADER_SIZE);
+	cr_assert_eq(p, a,
+		     "the freed 1024-byte block is the only one that fits");
+	cr_assert_eq(block_size_of(p), 992,
+		     "a request for a 992-byte block took a free 1024-byte "
+		     "block whole (%zu bytes): the 32 bytes left make a "
+		     "block (MIN_BLOCK_SIZE), so the free block must be split",
+		     block_size_of(p));
+	unsigned char *q = mm_malloc(24);
+	cr_assert(q != NULL && in_heap(q),
+		  "the 32 bytes split off must serve a 24-byte request");
+	cr_assert_eq(q, a + 992);
+	cr_assert(mm_checkheap(__LINE__));
+	heap_walk_check(false);
+}
+
 Test(blocks, first_fit_reuses_the_freed_block)
 {
 	void *a = mm_malloc(500);
