@@ -95,7 +95,7 @@ if [ -d solutions ]; then
   echo "== 2d. a seeded sample of mutants: each must lose points, or be listed as equivalent"
   # tools/mutants.sh (make mutants for all): one slip planted in a solution
   # region, graded up to its stage; a survivor is a test gap.
-  sh tools/mutants.sh --sample "${MUTANT_SAMPLE:-24}" --seed 1 --check \
+  sh tools/mutants.sh --sample "${MUTANT_SAMPLE:-40}" --seed 1 --check \
     > "$out/mutants.txt" 2>&1 || {
     cat "$out/mutants.txt" >&2
     fail "a mutant of the sample survived: a plausible bug the tests miss (see above)"
