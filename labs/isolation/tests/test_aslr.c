@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,25 +115,44 @@ Test(aslr, missing_program_fails)
 	cr_assert_eq(errno, ENOENT, "the exec's errno reaches the caller");
 }
 
+/*
+ * Writes a probe script ("#!/bin/sh", then body, printf-style) to a
+ * temporary file, runs aslr_sample on it, and removes it. Returns what
+ * aslr_sample returned, with errno as aslr_sample left it.
+ */
+__attribute__((format(printf, 3, 4))) static int
+sample_script(bool randomize, struct aslr_sample *s, const char *body, ...)
+{
+	char script[PATH_CAP];
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(script, sizeof script, "%s/probe-XXXXXX", tmp);
+	int fd = mkstemp(script);
+	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
+	dprintf(fd, "#!/bin/sh\n");
+	va_list args;
+	va_start(args, body);
+	vdprintf(fd, body, args);
+	va_end(args);
+	close(fd);
+	cr_assert_eq(chmod(script, 0700), 0);
+	errno = 0;
+	int rc = aslr_sample(script, randomize, s);
+	int saved = errno;
+	unlink(script);
+	errno = saved;
+	return rc;
+}
+
 Test(aslr, failing_probe_fails)
 {
 	/* A probe that prints its addresses and then exits with status 3:
 	 * what it printed cannot be trusted, so the sample is an error. */
 	skip_if_aslr_switch_refused();
-	char demo[PATH_CAP], script[PATH_CAP];
+	char demo[PATH_CAP];
 	demo_path(demo);
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(script, sizeof script, "%s/failing-probe-XXXXXX", tmp);
-	int fd = mkstemp(script);
-	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
-	dprintf(fd, "#!/bin/sh\n\"%s\" \"$@\"\nexit 3\n", demo);
-	close(fd);
-	cr_assert_eq(chmod(script, 0700), 0);
 	struct aslr_sample s;
-	errno = 0;
-	int rc = aslr_sample(script, true, &s);
+	int rc = sample_script(true, &s, "\"%s\" \"$@\"\nexit 3\n", demo);
 	int saved = errno;
-	unlink(script);
 	cr_assert_eq(rc, -1,
 		     "the probe exited with status 3, yet the sample "
 		     "was taken as good");
@@ -144,20 +164,11 @@ Test(aslr, failing_overflowing_probe_fails)
 	/* A probe that prints an address too big for 64 bits (sscanf then
 	 * sets errno to ERANGE) and exits with status 3: still ECHILD. */
 	skip_if_aslr_switch_refused();
-	char script[PATH_CAP];
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(script, sizeof script, "%s/overflowing-probe-XXXXXX", tmp);
-	int fd = mkstemp(script);
-	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
-	dprintf(fd, "#!/bin/sh\necho stack 0x1%s heap 0x1 code 0x1\nexit 3\n",
-		"0000000000000000");
-	close(fd);
-	cr_assert_eq(chmod(script, 0700), 0);
 	struct aslr_sample s;
-	errno = 0;
-	int rc = aslr_sample(script, true, &s);
+	int rc = sample_script(true, &s,
+			       "echo stack 0x1%s heap 0x1 code 0x1\nexit 3\n",
+			       "0000000000000000");
 	int saved = errno;
-	unlink(script);
 	cr_assert_eq(rc, -1,
 		     "the probe exited with status 3, yet the sample "
 		     "was taken as good");
@@ -174,26 +185,14 @@ Test(aslr, failing_overflowing_probe_fails)
  */
 static int sample_with_persona(bool randomize, unsigned persona)
 {
-	char demo[PATH_CAP], script[PATH_CAP];
+	char demo[PATH_CAP];
 	demo_path(demo);
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(script, sizeof script, "%s/persona-probe-XXXXXX", tmp);
-	int fd = mkstemp(script);
-	cr_assert_geq(fd, 0, "cannot make a script in %s", tmp);
-	dprintf(fd,
-		"#!/bin/sh\n"
+	struct aslr_sample s;
+	return sample_script(
+		randomize, &s,
 		"[ \"$(cat /proc/self/personality)\" = %08x ] || exit 5\n"
 		"exec \"%s\" \"$@\"\n",
 		persona, demo);
-	close(fd);
-	cr_assert_eq(chmod(script, 0700), 0);
-	struct aslr_sample s;
-	errno = 0;
-	int rc = aslr_sample(script, randomize, &s);
-	int saved = errno;
-	unlink(script);
-	errno = saved;
-	return rc;
 }
 
 Test(aslr, only_randomization_changes)
@@ -289,23 +288,14 @@ Test(aslr_errors, probe_inherits_no_pipe)
 	int fd = dup(STDIN_FILENO);
 	cr_assert_geq(fd, 0);
 	close(fd);
-	char demo[PATH_CAP], script[PATH_CAP];
+	char demo[PATH_CAP];
 	demo_path(demo);
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(script, sizeof script, "%s/inheriting-probe-XXXXXX", tmp);
-	int script_fd = mkstemp(script);
-	cr_assert_geq(script_fd, 0, "cannot make a script in %s", tmp);
-	dprintf(script_fd,
-		"#!/bin/sh\n[ -e /proc/self/fd/%d ] && exit 4\n"
-		"exec \"%s\" \"$@\"\n",
-		fd, demo);
-	close(script_fd);
-	cr_assert_eq(chmod(script, 0700), 0);
 	struct aslr_sample s;
-	errno = 0;
-	int rc = aslr_sample(script, true, &s);
+	int rc = sample_script(true, &s,
+			       "[ -e /proc/self/fd/%d ] && exit 4\n"
+			       "exec \"%s\" \"$@\"\n",
+			       fd, demo);
 	int saved = errno;
-	unlink(script);
 	cr_assert_eq(rc, 0,
 		     "the probe inherited the read end of the pipe (close it "
 		     "in the child before exec): %s",
