@@ -34,6 +34,7 @@ seed=1
 check=0
 labs=
 ids=
+one=
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -46,7 +47,7 @@ while [ "$#" -gt 0 ]; do
       [ -s "$out/results.tsv" ] || { echo "mutants.sh: no earlier run in $out/results.tsv" >&2; exit 2; }
       awk -F '\t' '$7 == "survived" || $7 == "error" { print $3 }' "$out/results.tsv" > "$out/survivors.ids"
       ids=$out/survivors.ids; shift ;;
-    --one) shift; break ;;
+    --one) one=1; shift; break ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) labs="$labs $1"; shift ;;
   esac
@@ -114,7 +115,7 @@ grade_one() {
   rm -rf "$dir"
 }
 
-if [ "$#" -gt 0 ]; then   # --one LAB FILE ID FIRST LAST (a job of xargs)
+if [ -n "$one" ]; then   # --one LAB FILE ID FIRST LAST (a job of xargs)
   grade_one "$@"
   exit 0
 fi
@@ -169,7 +170,7 @@ echo "mutants: $(wc -l < "$out/all.tsv") in all; grading $(wc -l < "$out/chosen.
 
 started=$(date +%s)
 cut -f1-5 "$out/chosen.tsv" |
-  xargs -P "$jobs" -L 1 sh -c 'printf "%s\t%s\n" "$3" "$("$0" --one "$@")"' tools/mutants.sh \
+  xargs -r -P "$jobs" -L 1 sh -c 'printf "%s\t%s\n" "$3" "$("$0" --one "$@")"' tools/mutants.sh \
   > "$out/graded.tsv"
 elapsed=$(( $(date +%s) - started ))
 
